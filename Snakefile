@@ -1,0 +1,23 @@
+# Glorot & Bengio (2010), Section 4.2.1, made reproducible: sample networks at
+# initialization, measure per-layer variances, predict them, compare.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+report: "workflow/report/workflow.rst"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/measure.smk"
+include: "workflow/rules/predict.smk"
+include: "workflow/rules/compare.smk"
+
+
+rule all:
+    input:
+        all_targets(),
+    default_target: True

@@ -1,0 +1,104 @@
+"""Per-layer statistics of one sampled network at initialization.
+
+Quantities, with the paper's layer index i:
+
+- ``activation``: z^i, i = 0..d (z^0 = x)
+- ``preactivation``: s^i, i = 0..d (s^d = logits)
+- ``backprop_gradient``: dC/ds^i, i = 0..d, eq. (2)
+- ``weight_gradient``: per-example dC/dW^i_{l,k} = z^i_l dC/ds^i_k, i = 0..d, eq. (3)
+- ``activation_derivative``: f'(s^i), i = 0..d-1, the factor eq. (4) sets to 1
+"""
+
+import numpy as np
+import pandas as pd
+
+from . import activations, network
+from .moments import Histogram, Moments, array_moments, weight_gradient_moments
+
+QUANTITIES = (
+    "activation",
+    "preactivation",
+    "backprop_gradient",
+    "weight_gradient",
+    "activation_derivative",
+)
+HISTOGRAM_QUANTITIES = ("activation", "backprop_gradient", "weight_gradient")
+
+
+def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=None,
+                    bins=100, weight_gradient_histogram_examples=0):
+    """Stream ``inputs`` through the network ``weights`` with nonlinearity ``activation``.
+
+    Returns (moments, histograms): dicts keyed by (quantity, layer). Histograms
+    (fixed bins, ``histogram_ranges[quantity] = (low, high)``) are kept for the
+    quantities in ``histogram_ranges``; weight-gradient histograms use only the
+    first ``weight_gradient_histogram_examples`` examples, since each example
+    has n_i x n_{i+1} of them.
+    """
+    f, f_prime = activations.get(activation)
+    d = len(weights) - 1
+    moments = {}
+    histograms = {}
+    for quantity, (low, high) in (histogram_ranges or {}).items():
+        for i in range(d + 1):
+            histograms[quantity, i] = Histogram(low, high, bins)
+
+    def add(quantity, i, chunk_moments):
+        moments[quantity, i] = moments.get((quantity, i), Moments()).merge(
+            chunk_moments
+        )
+
+    seen = 0
+    for x, y in inputs.chunks(chunk_size):
+        s, z = network.forward(x, weights, f)
+        dcost_ds = network.backward(s, weights, f_prime, y)
+        for i in range(d + 1):
+            add("activation", i, array_moments(z[i]))
+            add("preactivation", i, array_moments(s[i]))
+            add("backprop_gradient", i, array_moments(dcost_ds[i]))
+            add("weight_gradient", i, weight_gradient_moments(z[i], dcost_ds[i]))
+            if i < d:
+                add("activation_derivative", i, array_moments(f_prime(s[i])))
+            if ("activation", i) in histograms:
+                histograms["activation", i].add(z[i])
+            if ("backprop_gradient", i) in histograms:
+                histograms["backprop_gradient", i].add(dcost_ds[i])
+            take = max(0, min(weight_gradient_histogram_examples - seen, len(x)))
+            if take and ("weight_gradient", i) in histograms:
+                histograms["weight_gradient", i].add(
+                    network.weight_gradient(z[i][:take], dcost_ds[i][:take])
+                )
+        seen += len(x)
+    return moments, histograms
+
+
+
+def _ordered(keys):
+    return sorted(keys, key=lambda key: (QUANTITIES.index(key[0]), key[1]))
+
+
+def moments_table(moments):
+    """Rows (quantity, layer, count, mean, variance, mean_square) of a moments dict."""
+    rows = []
+    for quantity, layer in _ordered(moments):
+        m = moments[quantity, layer]
+        rows.append((quantity, layer, m.count, m.mean, m.variance, m.variance + m.mean**2))
+    return pd.DataFrame(
+        rows, columns=["quantity", "layer", "count", "mean", "variance", "mean_square"]
+    )
+
+
+def histogram_table(histograms):
+    """Rows (quantity, layer, bin_low, bin_high, count) of a histograms dict; the
+    values outside the range are the rows with bin_low = -inf and bin_high = inf."""
+    rows = []
+    for quantity, layer in _ordered(histograms):
+        h = histograms[quantity, layer]
+        edges = h.edges
+        rows.append((quantity, layer, -np.inf, h.low, h.underflow))
+        rows.extend(
+            (quantity, layer, lo, hi, int(c))
+            for lo, hi, c in zip(edges[:-1], edges[1:], h.counts)
+        )
+        rows.append((quantity, layer, h.high, np.inf, h.overflow))
+    return pd.DataFrame(rows, columns=["quantity", "layer", "bin_low", "bin_high", "count"])

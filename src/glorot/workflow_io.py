@@ -1,0 +1,30 @@
+"""Small helpers shared by the rule scripts: logging, BLAS threads, table I/O."""
+
+import logging
+import sys
+
+from threadpoolctl import threadpool_limits
+
+# Seventeen significant digits round-trip every float64, so a table re-read
+# gives the numbers that were written, and equal numbers give equal bytes.
+FLOAT_FORMAT = "%.17g"
+
+
+def start(log_path, threads):
+    """Send stderr and logging to the rule's log and pin BLAS to the rule's threads."""
+    sys.stderr = open(log_path, "w", buffering=1)
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        force=True,
+    )
+    # Pinned so parallel jobs do not oversubscribe the cores, and so that a
+    # job's numbers never depend on how many threads BLAS happened to pick.
+    threadpool_limits(limits=int(threads))
+    return logging.getLogger("glorot")
+
+
+def write_table(table, path):
+    """Write a DataFrame as CSV with a fixed float format and line ending."""
+    table.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")

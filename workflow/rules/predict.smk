@@ -1,0 +1,15 @@
+rule predict:
+    """Linear-regime (eq. 5-7, corrected and as printed) and mean-field
+    predictions of every per-layer variance, from the config alone."""
+    output:
+        "results/{experiment}/predictions.csv",
+    log:
+        "results/logs/{experiment}/predict.log",
+    params:
+        experiment=experiment_config,
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/predict.py"

@@ -1,0 +1,16 @@
+"""Rule compare: measured means over networks with 95% intervals, joined with
+the predictions, and a Markdown summary."""
+
+import pandas as pd
+
+from glorot import compare
+from glorot.workflow_io import start, write_table
+
+log = start(snakemake.log[0], snakemake.threads)
+per_network = pd.concat(pd.read_csv(path) for path in snakemake.input.moments)
+predictions = pd.read_csv(snakemake.input.predictions)
+table = compare.join_predictions(compare.summarise_networks(per_network), predictions)
+write_table(table, snakemake.output.table)
+with open(snakemake.output.summary, "w") as handle:
+    handle.write(compare.markdown_summary(table, snakemake.wildcards.experiment))
+log.info("%d rows from %d network files", len(table), len(snakemake.input.moments))

@@ -1,0 +1,55 @@
+"""Rule measure: per-layer moments and histograms of one sampled network."""
+
+import numpy as np
+import pandas as pd
+
+from glorot import initializers, inputs, measure, seeding
+from glorot.workflow_io import start, write_table
+
+log = start(snakemake.log[0], snakemake.threads)
+exp = snakemake.params.experiment
+seed = snakemake.params.seed
+name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
+network = int(snakemake.wildcards.network)
+dtype = np.dtype(exp["dtype"])
+widths = exp["widths"]
+
+weights = initializers.sample_network(
+    seeding.weights_generator(seed, name, init, network), init, widths, dtype
+)
+source = inputs.GaussianInputs(
+    seeding.inputs_seed_sequence(seed, name, network),
+    exp["examples"],
+    widths[0],
+    widths[-1],
+    dtype,
+)
+hist = exp["histograms"]
+ranges = {q: hist[q] for q in measure.HISTOGRAM_QUANTITIES}
+
+moment_tables, histogram_tables = [], []
+for activation in exp["activations"]:
+    log.info("network %d, init %s, activation %s", network, init, activation)
+    moments, histograms = measure.measure_network(
+        weights,
+        source,
+        activation,
+        exp["chunk_size"],
+        ranges,
+        hist["bins"],
+        hist["weight_gradient_examples"],
+    )
+    identity = {"activation": activation, "init": init, "network": network}
+    moment_tables.append(measure.moments_table(moments).assign(**identity))
+    histogram_tables.append(measure.histogram_table(histograms).assign(**identity))
+
+first = ["activation", "init", "network"]
+
+
+def identity_first(table):
+    return table[first + [c for c in table.columns if c not in first]]
+
+
+write_table(identity_first(pd.concat(moment_tables)), snakemake.output.moments)
+write_table(identity_first(pd.concat(histogram_tables)), snakemake.output.histograms)
+log.info("done")

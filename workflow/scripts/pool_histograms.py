@@ -1,0 +1,14 @@
+"""Rule pool_histograms: histogram counts summed over networks."""
+
+import pandas as pd
+
+from glorot.workflow_io import start, write_table
+
+log = start(snakemake.log[0], snakemake.threads)
+per_network = pd.concat(pd.read_csv(path) for path in snakemake.input)
+keys = ["activation", "init", "quantity", "layer", "bin_low", "bin_high"]
+pooled = per_network.groupby(keys, sort=False, as_index=False).agg(
+    count=("count", "sum"), networks=("network", "nunique")
+)
+write_table(pooled, snakemake.output[0])
+log.info("%d bins pooled from %d files", len(pooled), len(snakemake.input))
