@@ -5,6 +5,7 @@ import pandas as pd
 from scipy import stats
 
 KEYS = ["activation", "init", "quantity", "layer"]
+QUANTITIES = ["activation", "preactivation", "backprop_gradient", "weight_gradient"]
 PREDICTIONS = ["predicted_glorot", "predicted_glorot_printed", "predicted_meanfield"]
 
 
@@ -29,7 +30,8 @@ def summarise_networks(per_network, value="variance"):
     """One row per (activation, init, quantity, layer): mean over networks of
     ``value`` with its 95% interval, standard error and the network count."""
     rows = []
-    for key, group in per_network.groupby(KEYS, sort=True):
+    variances = per_network[per_network["quantity"].isin(QUANTITIES)]
+    for key, group in variances.groupby(KEYS, sort=True):
         mean, low, high, se = mean_with_ci(group[value].to_numpy())
         rows.append((*key, mean, low, high, se, len(group)))
     return pd.DataFrame(
@@ -59,12 +61,9 @@ def markdown_summary(table, experiment):
         "| activation | init | quantity | prediction | inside CI | worst ratio (layer) |",
         "|---|---|---|---|---|---|",
     ]
-    quantities = ["activation", "preactivation", "backprop_gradient", "weight_gradient"]
     for (activation, init, quantity), group in table.groupby(
         ["activation", "init", "quantity"], sort=True
     ):
-        if quantity not in quantities:
-            continue
         for column in PREDICTIONS:
             predicted = group[column].to_numpy()
             inside = (predicted >= group["ci_low"]) & (predicted <= group["ci_high"])

@@ -28,8 +28,6 @@ def prediction_table(widths, inits, activations, x_mean, x_var):
     """One row per (activation, init, quantity, layer) with the columns
     predicted_glorot, predicted_glorot_printed and predicted_meanfield.
 
-    For ``activation_derivative`` the predictions are of the mean E[f'(s^i)]:
-    1 in the linear regime (eq. 4), quadrature under mean-field.
     """
     rows = []
     for init in inits:
@@ -38,15 +36,18 @@ def prediction_table(widths, inits, activations, x_mean, x_var):
         printed = glorot_predictions(widths, var_w, x_var, widths[-1], printed=True)
         for activation in activations:
             meanfield = theory.meanfield(widths, var_w, activation, x_mean, x_var)
-            for quantity, values in meanfield.items():
-                for layer, value in enumerate(values):
-                    if quantity == "activation_derivative":
-                        glorot = glorot_printed = 1.0
-                    else:
-                        glorot = corrected[quantity][layer]
-                        glorot_printed = printed[quantity][layer]
+            for quantity in GLOROT_QUANTITIES:
+                for layer, value in enumerate(meanfield[quantity]):
                     rows.append(
-                        (activation, init, quantity, layer, glorot, glorot_printed, value)
+                        (
+                            activation,
+                            init,
+                            quantity,
+                            layer,
+                            corrected[quantity][layer],
+                            printed[quantity][layer],
+                            value,
+                        )
                     )
     return pd.DataFrame(
         rows,
