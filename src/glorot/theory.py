@@ -12,17 +12,18 @@ Two families:
   "The index bounds of (6) and (7)").
 - Mean-field signal propagation (Poole et al. 2016; Schoenholz et al. 2017):
   the pre-activations of a layer are taken Gaussian, and second moments are
-  carried through the actual nonlinearity by Gauss-Hermite quadrature.
+  carried through the actual nonlinearity by quadrature.
 """
 
 import numpy as np
-from numpy.polynomial.hermite_e import hermegauss
+from numpy.polynomial.legendre import leggauss
 
 from . import activations
 
-# Even, so that the nodes are symmetric about 0 and none sits on relu's kink:
-# then the quadrature is exact for relu's E[f^2] = q/2 and E[f'^2] = 1/2.
-QUADRATURE_POINTS = 128
+# Gauss-Legendre nodes per half-line, on u in [0, U_MAX]; the Gaussian weight
+# beyond U_MAX = 12 is below 1e-32.
+QUADRATURE_POINTS = 200
+U_MAX = 12.0
 
 
 def _products(factors):
@@ -87,10 +88,24 @@ def uniform_softmax_top_variance(classes):
     return (classes - 1) / classes**2
 
 
+def _half_line_rule():
+    x, w = leggauss(QUADRATURE_POINTS)
+    u = (x + 1) * U_MAX / 2
+    return u, w * U_MAX / 2 * np.exp(-(u**2) / 2) / np.sqrt(2 * np.pi)
+
+
 def gaussian_expectation(g, q):
-    """E[g(sqrt(q) u)] for u ~ N(0, 1), by Gauss-Hermite quadrature."""
-    u, w = hermegauss(QUADRATURE_POINTS)
-    return float(w @ g(np.sqrt(q) * u) / np.sqrt(2 * np.pi))
+    """E[g(sqrt(q) u)] for u ~ N(0, 1), by quadrature.
+
+    The two half-lines u < 0 and u > 0 are integrated separately (Gauss-Legendre
+    on [0, 12] each) rather than with one Gauss-Hermite rule: relu and
+    softsign's derivative have a kink at 0, where Gauss-Hermite converges
+    slowly (softsign's E[f'^2] is off by 5% at 128 nodes); on each half-line
+    every integrand here is smooth.
+    """
+    u, w = _half_line_rule()
+    r = np.sqrt(q) * u
+    return float(w @ g(r) + w @ g(-r))
 
 
 def softmax_top_second_moment(q, classes, samples=200_000, seed=0):

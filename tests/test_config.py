@@ -1,0 +1,56 @@
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from glorot.config import ConfigError, check
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+
+
+def default_config():
+    with open(ROOT / "config" / "config.yaml") as handle:
+        return yaml.safe_load(handle)
+
+
+def test_default_config_is_valid():
+    check(default_config(), SCHEMA)
+
+
+def broken(edit):
+    config = default_config()
+    edit(config["experiments"]["paper"])
+    return config
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (lambda e: e["activations"].append("swish"), ["activations[", "'swish'"]),
+        (lambda e: e.update(widths=[1024, 0, 9]), ["widths[1]", "0"]),
+        (lambda e: e.update(widths=[1024, 9]), ["widths", "[1024, 9]"]),
+        (lambda e: e.update(networks=1), ["networks", "1"]),
+        (lambda e: e.pop("examples"), ["examples", "required"]),
+        (lambda e: e.update(examples="many"), ["examples", "'many'"]),
+        (lambda e: e.update(inits=["xavier"]), ["inits[0]", "'xavier'"]),
+        (lambda e: e.update(exampels=10), ["exampels"]),
+        (lambda e: e.update(dtype="float16"), ["dtype", "'float16'"]),
+    ],
+)
+def test_bad_values_name_key_and_value(edit, words):
+    with pytest.raises(ConfigError) as error:
+        check(broken(edit), SCHEMA)
+    message = str(error.value)
+    assert message.startswith("config key experiments.paper")
+    for word in words:
+        assert word in message
+    assert "\n" not in message
+
+
+def test_bad_experiment_name():
+    config = default_config()
+    config["experiments"]["a/b"] = copy.deepcopy(config["experiments"]["paper"])
+    with pytest.raises(ConfigError, match="a/b"):
+        check(config, SCHEMA)
