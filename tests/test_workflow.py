@@ -1,0 +1,119 @@
+"""The workflow end to end on a tiny config."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workflow_helpers import copy_workflow, csv_files, snakemake
+
+pytestmark = pytest.mark.workflow
+
+TINY = {
+    "seed": 7,
+    "experiments": {
+        # Linear network, unequal widths, standard init: the linear-regime
+        # theory with corrected bounds is exact in expectation here.
+        "linear": {
+            "widths": [40, 90, 20, 60, 30, 5],
+            "activations": ["linear"],
+            "inits": ["standard"],
+            "input": "gaussian",
+            "examples": 300,
+            "networks": 8,
+            "chunk_size": 128,
+        },
+        "small": {
+            "widths": [30, 20, 20, 4],
+            "activations": ["tanh", "relu"],
+            "inits": ["standard", "normalized"],
+            "input": "gaussian",
+            "examples": 100,
+            "networks": 3,
+        },
+    },
+}
+
+COLUMNS = [
+    "activation",
+    "init",
+    "quantity",
+    "layer",
+    "measured",
+    "ci_low",
+    "ci_high",
+    "networks",
+    "predicted_glorot",
+    "predicted_glorot_printed",
+    "predicted_meanfield",
+]
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    workdir = copy_workflow(tmp_path_factory.mktemp("cores2"), TINY)
+    snakemake(workdir, "--cores", "2")
+    return workdir
+
+
+def table(workdir, experiment):
+    return pd.read_csv(workdir / "results" / experiment / "variance_by_layer.csv")
+
+
+def test_csv_contract(run):
+    for name, exp in TINY["experiments"].items():
+        t = table(run, name)
+        assert list(t.columns[: len(COLUMNS) - 4]) == COLUMNS[: len(COLUMNS) - 4]
+        assert set(COLUMNS) <= set(t.columns)
+        d = len(exp["widths"]) - 2
+        expected = {
+            (a, i, q, layer)
+            for a in exp["activations"]
+            for i in exp["inits"]
+            for q in ["activation", "preactivation", "backprop_gradient", "weight_gradient"]
+            for layer in range(d + 1)
+        }
+        assert set(map(tuple, t[["activation", "init", "quantity", "layer"]].values)) == expected
+        assert len(t) == len(expected)
+        assert (t["networks"] == exp["networks"]).all()
+        assert (t["ci_low"] <= t["measured"]).all() and (t["measured"] <= t["ci_high"]).all()
+        assert t[COLUMNS[4:]].notna().all().all()
+        assert (run / "results" / name / "summary.md").read_text().startswith("# Prediction")
+
+
+def test_corrected_glorot_prediction_within_sampling_error(run):
+    t = table(run, "linear")
+    acts = t[t["quantity"] == "activation"]
+    z = (acts["predicted_glorot"] - acts["measured"]) / acts["standard_error"]
+    assert (np.abs(z) < 4).all(), acts.assign(z=z).to_string()
+    # The input layer is x itself, so its interval is tight around Var[x] = 1.
+    assert acts.loc[acts["layer"] == 0, "measured"].item() == pytest.approx(1, rel=0.02)
+
+
+def test_byte_identical_with_one_core(run, tmp_path):
+    other = copy_workflow(tmp_path / "cores1", TINY)
+    snakemake(other, "--cores", "1")
+    assert csv_files(other) == csv_files(run)
+
+
+def test_second_run_does_nothing_and_one_experiment_reruns_alone(run, tmp_path):
+    dry = snakemake(run, "--cores", "2", "-n")
+    assert "Nothing to be done" in dry.stdout + dry.stderr
+    changed = {**TINY, "experiments": {**TINY["experiments"]}}
+    changed["experiments"]["small"] = {**TINY["experiments"]["small"], "examples": 50}
+    copy_workflow(run, changed)
+    dry = snakemake(run, "--cores", "2", "-n").stdout
+    outputs = [line.split(":", 1)[1] for line in dry.splitlines() if line.strip().startswith("output:")]
+    # Only experiment "small" reruns: its 6 networks, predict, compare and pool_histograms.
+    assert len(outputs) == 9, dry
+    assert all("results/small/" in line and "results/linear" not in line for line in outputs)
+    copy_workflow(run, TINY)
+
+
+def test_bad_config_fails_before_any_job(tmp_path):
+    bad = {**TINY, "experiments": {"small": {**TINY["experiments"]["small"], "activations": ["swish"]}}}
+    workdir = copy_workflow(tmp_path, bad)
+    result = snakemake(workdir, "--cores", "1", check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "experiments.small.activations[0]" in output and "'swish'" in output
+    assert not (workdir / "results").exists()

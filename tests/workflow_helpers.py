@@ -1,0 +1,44 @@
+"""Run copies of the workflow on small configs in temporary directories."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+
+
+def copy_workflow(dest, config):
+    """A runnable copy of the workflow in ``dest`` with ``config`` as its config."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "Snakefile", dest)
+    shutil.copytree(ROOT / "workflow", dest / "workflow", dirs_exist_ok=True)
+    (dest / "config").mkdir(exist_ok=True)
+    with open(dest / "config" / "config.yaml", "w") as handle:
+        yaml.safe_dump(config, handle, sort_keys=False)
+    return dest
+
+
+def snakemake(workdir, *args, check=True, timeout=900):
+    result = subprocess.run(
+        [str(SNAKEMAKE), *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"snakemake {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+        )
+    return result
+
+
+def csv_files(workdir):
+    """Relative path -> bytes of every CSV under results/."""
+    results = Path(workdir) / "results"
+    return {str(p.relative_to(results)): p.read_bytes() for p in sorted(results.rglob("*.csv"))}
