@@ -191,6 +191,18 @@ def sample_polygons(rng, kinds):
     return place(shapes, scale, draws[:, 4:6])
 
 
+def polygon_area_signed(vertices):
+    """Signed area (m,) of polygons (m, k, 2) by the shoelace formula: positive
+    when counter-clockwise in (x, y), zero for a degenerate polygon."""
+    x, y = vertices[..., 0], vertices[..., 1]
+    return 0.5 * np.sum(x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y, axis=1)
+
+
+def polygon_area(vertices):
+    """Geometric area (m,) of simple polygons (m, k, 2)."""
+    return np.abs(polygon_area_signed(vertices))
+
+
 def row_intervals(vertices):
     """Columns covered by each convex polygon on each pixel row.
 
@@ -203,7 +215,7 @@ def row_intervals(vertices):
     start = vertices
     edge = np.roll(vertices, -1, axis=1) - start
     # Orientation from the signed area, so clockwise input works too.
-    orientation = np.sign(np.sum(start[..., 0] * edge[..., 1] - start[..., 1] * edge[..., 0], axis=1))
+    orientation = np.sign(polygon_area_signed(vertices))
     # Inside iff orientation * cross(edge, p - start) >= 0, i.e. a*x + b*y + c >= 0.
     a = -orientation[:, None] * edge[..., 1]
     b = orientation[:, None] * edge[..., 0]
@@ -255,12 +267,6 @@ def rasterize(vertices):
     return interval_masks(*row_intervals(vertices))
 
 
-def polygon_area(vertices):
-    """Geometric area (m,) of simple polygons (m, k, 2), by the shoelace formula."""
-    x, y = vertices[..., 0], vertices[..., 1]
-    return 0.5 * np.abs(np.sum(x * np.roll(y, -1, axis=1) - np.roll(x, -1, axis=1) * y, axis=1))
-
-
 class Scene(NamedTuple):
     """What was drawn for n images; ``generate`` renders it.
 
@@ -297,7 +303,9 @@ def sample_scene(rng, n):
     rounds = 0
     while pending.size:
         if rounds == MAX_REJECTION_ROUNDS:
-            raise RuntimeError(f"{pending.size} second objects still overlap after {rounds} rounds")
+            raise RuntimeError(
+                f"{pending.size} second objects still overlap after {rounds} rounds"
+            )
         rounds += 1
         candidates = sample_polygons(rng, kinds[pending, 1])
         vertices[pending, 1] = candidates
