@@ -191,6 +191,11 @@ def test_raster_area_is_geometric_area_up_to_boundary_pixels():
     assert np.mean(error) < 0.25 * np.mean(boundary_pixel_bound(polygons))
 
 
+def test_scene_keeps_the_rasters_of_its_vertices(scene, masks):
+    stored = S.interval_masks(scene.first_column, scene.last_column)
+    np.testing.assert_array_equal(stored, masks)
+
+
 def test_absent_second_object_covers_nothing(scene, masks):
     single = scene.kinds[:, 1] == S.NO_OBJECT
     assert single.any()

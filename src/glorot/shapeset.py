@@ -261,6 +261,18 @@ def interval_masks(first, last):
     return (columns >= first[..., None]) & (columns <= last[..., None])
 
 
+def object_intervals(vertices, kinds):
+    """Row intervals (m, 32) of objects ``vertices`` (m, 20, 2) of ``kinds``
+    (m,), each kind with its own edges only (a triangle tests 3 edges, not
+    20); ``NO_OBJECT`` covers nothing."""
+    first = np.zeros((len(kinds), IMAGE_SIZE), dtype=np.int64)
+    last = np.full((len(kinds), IMAGE_SIZE), -1, dtype=np.int64)
+    for kind, k in enumerate(N_VERTICES):
+        chosen = kinds == kind
+        first[chosen], last[chosen] = row_intervals(vertices[chosen, :k])
+    return first, last
+
+
 def rasterize(vertices):
     """Boolean masks (m, 32, 32) of convex polygons ``vertices`` (m, k, 2);
     row index = floor(y), column index = floor(x)."""
@@ -273,6 +285,8 @@ class Scene(NamedTuple):
     kinds: (n, 2) int, the second ``NO_OBJECT`` for one-object images.
     vertices: (n, 2, 20, 2) float64 pixel units; the absent second object's
         vertices are all zero (a degenerate polygon covering nothing).
+    first_column, last_column: (n, 2, 32) int, each object's row intervals
+        (``row_intervals``), kept so rendering does not rasterize again.
     greys: (n, 2) the objects' grey levels before the swap.
     background: (n,) the background grey before the swap.
     swapped: (n,) bool, whether the image is inverted (ranges swapped).
@@ -281,6 +295,8 @@ class Scene(NamedTuple):
 
     kinds: np.ndarray
     vertices: np.ndarray
+    first_column: np.ndarray
+    last_column: np.ndarray
     greys: np.ndarray
     background: np.ndarray
     swapped: np.ndarray
@@ -297,8 +313,12 @@ def sample_scene(rng, n):
     swapped = rng.random(n) < SWAP_PROBABILITY
 
     vertices = np.zeros((n, 2, max(N_VERTICES), 2))
+    first_column = np.zeros((n, 2, IMAGE_SIZE), dtype=np.int64)
+    last_column = np.full((n, 2, IMAGE_SIZE), -1, dtype=np.int64)
     vertices[:, 0] = sample_polygons(rng, kinds[:, 0])
-    first_intervals = row_intervals(vertices[:, 0])
+    first_column[:, 0], last_column[:, 0] = object_intervals(
+        vertices[:, 0], kinds[:, 0]
+    )
     pending = np.flatnonzero(two)
     rounds = 0
     while pending.size:
@@ -308,20 +328,23 @@ def sample_scene(rng, n):
             )
         rounds += 1
         candidates = sample_polygons(rng, kinds[pending, 1])
+        intervals = object_intervals(candidates, kinds[pending, 1])
         vertices[pending, 1] = candidates
+        first_column[pending, 1], last_column[pending, 1] = intervals
         fraction = overlap_fraction(
-            (first_intervals[0][pending], first_intervals[1][pending]),
-            row_intervals(candidates),
+            (first_column[pending, 0], last_column[pending, 0]), intervals
         )
         pending = pending[fraction > MAX_OVERLAP]
-    return Scene(kinds, vertices, greys, background, swapped, rounds)
+    return Scene(
+        kinds, vertices, first_column, last_column, greys, background, swapped, rounds
+    )
 
 
 def render(scene, neg=False, dtype=np.float32):
     """Images (n, 1024) of a scene: background, first object, second object
     painted over it, inverted where swapped; in [0, 1], or [-1, 1] if ``neg``."""
     n = len(scene.kinds)
-    masks = rasterize(scene.vertices.reshape(2 * n, -1, 2)).reshape(n, 2, N_PIXELS)
+    masks = interval_masks(scene.first_column, scene.last_column).reshape(n, 2, -1)
     greys = scene.greys.astype(dtype)
     image = np.where(
         masks[:, 1],
