@@ -300,3 +300,8 @@ def test_write_npz_round_trips_with_fixed_timestamps(tmp_path):
         assert {info.date_time for info in archive.infolist()} == {
             (1980, 1, 1, 0, 0, 0)
         }
+
+
+def test_job_resources_cover_the_images():
+    assert S.split_mem_mb(100_000) >= 100_000 * 4096 / 1e6 + 300
+    assert S.split_runtime_min(10**6) > S.split_runtime_min(10**3) >= 5
