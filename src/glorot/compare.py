@@ -83,3 +83,15 @@ def markdown_summary(table, experiment):
                 f"| {int(inside.sum())}/{len(group)} | {miss} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def summarise_jacobian(per_network):
+    """Mean over networks of the per-network average singular value, with 95% CI."""
+    rows = []
+    for key, group in per_network.groupby(["activation", "init", "layer"], sort=True):
+        mean, low, high, _ = mean_with_ci(group["mean_singular_value"].to_numpy())
+        rows.append((*key, mean, low, high, len(group)))
+    return pd.DataFrame(
+        rows,
+        columns=["activation", "init", "layer", "mean_singular_value", "ci_low", "ci_high", "networks"],
+    )

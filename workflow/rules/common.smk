@@ -45,6 +45,25 @@ def network_histograms(wildcards):
     return network_outputs(wildcards, "histograms")
 
 
+def network_jacobians(wildcards):
+    return network_outputs(wildcards, "jacobian")
+
+
+# The paper's Figures 6-8: which quantity each one histograms.
+PAPER_FIGURES = {"6": "activation", "7": "backprop_gradient", "8": "weight_gradient"}
+
+
+def figure_quantity(wildcards):
+    return PAPER_FIGURES[wildcards.figure]
+
+
+def has_paper_figures(experiment):
+    """Figures 6-8 compare tanh networks under standard and normalized init."""
+    return "tanh" in experiment["activations"] and {"standard", "normalized"} <= set(
+        experiment["inits"]
+    )
+
+
 def measure_mem(wildcards):
     return measure_mem_mb(EXPERIMENTS[wildcards.experiment])
 
@@ -54,11 +73,15 @@ def measure_runtime(wildcards):
 
 
 def all_targets():
-    return expand(
-        [
-            "results/{experiment}/variance_by_layer.csv",
-            "results/{experiment}/summary.md",
-            "results/{experiment}/histograms.csv",
-        ],
-        experiment=EXPERIMENTS,
-    )
+    targets = []
+    for name, experiment in EXPERIMENTS.items():
+        targets += [
+            f"results/{name}/variance_by_layer.csv",
+            f"results/{name}/summary.md",
+            f"results/{name}/jacobian.csv",
+            f"results/figures/{name}/variance_by_layer.png",
+            f"results/figures/{name}/jacobian.png",
+        ]
+        if has_paper_figures(experiment):
+            targets += [f"results/figures/{name}/figure{k}.png" for k in PAPER_FIGURES]
+    return targets

@@ -1,5 +1,6 @@
 localrules:
     compare,
+    jacobian_table,
     pool_histograms,
 
 
@@ -9,10 +10,17 @@ rule compare:
         moments=network_moments,
         predictions="results/{experiment}/predictions.csv",
     output:
-        table="results/{experiment}/variance_by_layer.csv",
+        table=report(
+            "results/{experiment}/variance_by_layer.csv",
+            caption="../report/table_variance.rst",
+            category="Tables",
+            subcategory="{experiment}",
+        ),
         summary="results/{experiment}/summary.md",
     log:
         "results/logs/{experiment}/compare.log",
+    conda:
+        "../envs/glorot.yaml"
     threads: 1
     resources:
         mem_mb=1000,
@@ -29,9 +37,34 @@ rule pool_histograms:
         "results/{experiment}/histograms.csv",
     log:
         "results/logs/{experiment}/pool_histograms.log",
+    conda:
+        "../envs/glorot.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
     script:
         "../scripts/pool_histograms.py"
+
+
+rule jacobian_table:
+    """Average singular values over networks with 95% intervals."""
+    input:
+        network_jacobians,
+    output:
+        report(
+            "results/{experiment}/jacobian.csv",
+            caption="../report/table_jacobian.rst",
+            category="Tables",
+            subcategory="{experiment}",
+        ),
+    log:
+        "results/logs/{experiment}/jacobian_table.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/jacobian_table.py"

@@ -4,6 +4,7 @@
 # (shapeset_path, shapeset_mem, shapeset_runtime, SHAPESET_SAMPLE_IMAGES)
 # live in common.smk.
 
+
 localrules:
     plot_shapeset_samples,
 
@@ -21,16 +22,18 @@ rule shapeset:
         seed=r"\d+",
         size=r"\d+",
         pixels="unit|neg",
-    params:
-        seed="{seed}",
-        split="{split}",
-        size="{size}",
-        pixels="{pixels}",
+    conda:
+        "../envs/glorot.yaml"
     # The generator is single-threaded numpy; one core per split.
     threads: 1
     resources:
         mem_mb=shapeset_mem,
         runtime=shapeset_runtime,
+    params:
+        seed="{seed}",
+        split="{split}",
+        size="{size}",
+        pixels="{pixels}",
     script:
         "../scripts/shapeset.py"
 
@@ -48,12 +51,14 @@ rule plot_shapeset_samples:
         pdf="results/figures/shapeset_samples.pdf",
     log:
         "results/logs/data/plot_shapeset_samples.log",
-    params:
-        rows=4,
-        columns=6,
+    conda:
+        "../envs/glorot.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        rows=4,
+        columns=6,
     script:
         "../scripts/plot_shapeset_samples.py"

@@ -7,13 +7,35 @@ rule measure:
         histograms="results/{experiment}/networks/{init}/network{network}_histograms.csv",
     log:
         "results/logs/{experiment}/measure/{init}/network{network}.log",
-    params:
-        seed=config["seed"],
-        experiment=experiment_config,
+    conda:
+        "../envs/glorot.yaml"
     # One BLAS thread per job: parallelism comes from running networks side by side.
     threads: 1
     resources:
         mem_mb=measure_mem,
         runtime=measure_runtime,
+    params:
+        seed=config["seed"],
+        experiment=experiment_config,
     script:
         "../scripts/measure.py"
+
+
+rule jacobian:
+    """Average singular value of each layer Jacobian J^i = dz^{i+1}/dz^i (eq. 17)
+    on the first examples of one network (same weights and inputs as measure)."""
+    output:
+        "results/{experiment}/networks/{init}/network{network}_jacobian.csv",
+    log:
+        "results/logs/{experiment}/jacobian/{init}/network{network}.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=measure_mem,
+        runtime=measure_runtime,
+    params:
+        seed=config["seed"],
+        experiment=experiment_config,
+    script:
+        "../scripts/jacobian.py"

@@ -5,11 +5,13 @@ rule predict:
         "results/{experiment}/predictions.csv",
     log:
         "results/logs/{experiment}/predict.log",
-    params:
-        experiment=experiment_config,
+    conda:
+        "../envs/glorot.yaml"
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/predict.py"

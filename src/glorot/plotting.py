@@ -1,0 +1,146 @@
+"""The figures: the paper's Figures 6-8, the variance by layer, the Jacobian.
+
+Each function takes tidy tables (as written by the workflow) and returns a
+matplotlib Figure; the rule scripts only read, call and save.
+"""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+INIT_COLORS = {"standard": "tab:red", "normalized": "tab:blue", "he": "tab:green"}
+INIT_LABELS = {"standard": "standard (eq. 1)", "normalized": "normalized (eq. 16)", "he": "He"}
+QUANTITY_LABELS = {
+    "activation": "activations $z^i$",
+    "preactivation": "pre-activations $s^i$",
+    "backprop_gradient": r"back-propagated gradients $\partial C/\partial s^i$",
+    "weight_gradient": r"weight gradients $\partial C/\partial W^i$",
+}
+PREDICTION_STYLES = {
+    "predicted_glorot": ("-", "linear regime, corrected bounds"),
+    "predicted_meanfield": ("--", "mean-field"),
+    "predicted_glorot_printed": (":", "linear regime, bounds as printed"),
+}
+
+# Figures 6-8 label hidden layer k = 1..d. Its activations are z^k; the gradient
+# on its pre-activations is dC/ds^{k-1}; the weights feeding it are W^{k-1}.
+HIDDEN_LAYER_OFFSET = {"activation": 0, "backprop_gradient": 1, "weight_gradient": 1}
+
+
+def _save_style():
+    plt.rcParams.update({"font.size": 10, "axes.titlesize": 11, "legend.fontsize": 8})
+
+
+def layer_histogram_figure(histograms, quantity, activation, title):
+    """Figures 6-8: normalized histograms of ``quantity`` per hidden layer,
+    standard init on top, normalized init below, with a shared x-axis.
+
+    Each curve is the fraction of the values of that layer (pooled over
+    networks and examples) falling in each bin; values outside the plotted
+    range are counted in the total and reported in the legend.
+    """
+    _save_style()
+    h = histograms[(histograms["activation"] == activation) & (histograms["quantity"] == quantity)]
+    layers = sorted(h["layer"].unique())
+    d = max(layers)
+    offset = HIDDEN_LAYER_OFFSET[quantity]
+    hidden = range(1, d + 1)
+    colors = plt.cm.viridis(np.linspace(0, 0.9, len(hidden)))
+    fig, axes = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True, constrained_layout=True)
+    for ax, init in zip(axes, ["standard", "normalized"]):
+        for k, color in zip(hidden, colors):
+            rows = h[(h["init"] == init) & (h["layer"] == k - offset)]
+            inside = rows[np.isfinite(rows["bin_low"]) & np.isfinite(rows["bin_high"])]
+            total = rows["count"].sum()
+            centres = (inside["bin_low"].to_numpy() + inside["bin_high"].to_numpy()) / 2
+            fraction = inside["count"].to_numpy() / total
+            outside = 1 - inside["count"].sum() / total
+            label = f"Layer {k}" + (f" ({outside:.1%} off-axis)" if outside > 0.001 else "")
+            ax.plot(centres, fraction, color=color, lw=1.4, label=label)
+        ax.set_title(f"{INIT_LABELS[init]} initialization")
+        ax.set_ylabel("fraction of values per bin")
+        ax.legend(loc="upper right", frameon=False)
+        ax.grid(alpha=0.3)
+    axes[1].set_xlabel(f"{QUANTITY_LABELS[quantity]} ({activation})")
+    fig.suptitle(title)
+    return fig
+
+
+def variance_by_layer_figure(table, experiment, activations, inits,
+                             quantities=("activation", "backprop_gradient", "weight_gradient")):
+    """Grid: one column per quantity, one row per activation (in the order given);
+    measured means with 95% intervals as markers per init, predictions as lines
+    (solid: corrected linear regime; dashed: mean-field; dotted: printed bounds)."""
+    _save_style()
+    fig, axes = plt.subplots(
+        len(activations), len(quantities),
+        figsize=(4.2 * len(quantities), 3.0 * len(activations) + 0.8),
+        squeeze=False, constrained_layout=True,
+    )
+    for r, activation in enumerate(activations):
+        for c, quantity in enumerate(quantities):
+            ax = axes[r, c]
+            for j, init in enumerate(inits):
+                rows = table[(table["activation"] == activation) & (table["init"] == init)
+                             & (table["quantity"] == quantity)].sort_values("layer")
+                x = rows["layer"].to_numpy() + (j - (len(inits) - 1) / 2) * 0.08
+                color = INIT_COLORS.get(init, "black")
+                for column, (style, _) in PREDICTION_STYLES.items():
+                    ax.plot(rows["layer"], rows[column], style, color=color, lw=1.2, alpha=0.8)
+                err = np.vstack([rows["measured"] - rows["ci_low"], rows["ci_high"] - rows["measured"]])
+                ax.errorbar(x, rows["measured"], yerr=err, fmt="o", ms=4, color=color,
+                            capsize=2, lw=1)
+            ax.set_yscale("log")
+            ax.grid(alpha=0.3, which="both", lw=0.5)
+            ax.set_xticks(sorted(table["layer"].unique()))
+            if r == 0:
+                ax.set_title(QUANTITY_LABELS[quantity])
+            if c == 0:
+                ax.set_ylabel(f"{activation}\nvariance")
+            if r == len(activations) - 1:
+                ax.set_xlabel("layer $i$")
+    handles = [plt.Line2D([], [], color=INIT_COLORS.get(i, "black"), marker="o", ls="",
+                          label=f"{INIT_LABELS.get(i, i)}: measured, 95% CI") for i in inits]
+    handles += [plt.Line2D([], [], color="grey", ls=style, label=label)
+                for style, label in PREDICTION_STYLES.values()]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
+    fig.suptitle(f"Variance by layer at initialization: experiment {experiment}")
+    return fig
+
+
+def jacobian_figure(table, experiment, activations, inits, paper_values=None):
+    """Average singular value of J^i = dz^{i+1}/dz^i per layer (eq. 17), per
+    activation and init, with 95% intervals; the paper's tanh values as lines."""
+    _save_style()
+    fig, axes = plt.subplots(1, len(activations), figsize=(3.6 * len(activations), 3.4),
+                             squeeze=False, sharey=True, constrained_layout=True)
+    for ax, activation in zip(axes[0], activations):
+        for init in inits:
+            rows = table[(table["activation"] == activation) & (table["init"] == init)]
+            err = np.vstack([rows["mean_singular_value"] - rows["ci_low"],
+                             rows["ci_high"] - rows["mean_singular_value"]])
+            ax.errorbar(rows["layer"], rows["mean_singular_value"], yerr=err, fmt="o-",
+                        color=INIT_COLORS.get(init, "black"), ms=4, capsize=2,
+                        label=INIT_LABELS.get(init, init))
+            if paper_values and activation == "tanh" and init in paper_values:
+                ax.axhline(paper_values[init], color=INIT_COLORS.get(init, "black"), ls=":",
+                           lw=1, label=f"paper, {init} (tanh)")
+        ax.set_title(activation)
+        ax.set_xlabel(r"layer $i$ of $J^i = \partial z^{i+1}/\partial z^i$")
+        ax.set_xticks(sorted(rows["layer"].unique()))
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("average singular value")
+    handles, labels = axes[0, -1].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right center", frameon=False)
+    fig.suptitle(f"Jacobian singular values (eq. 17): experiment {experiment}")
+    return fig
+
+
+def save(fig, png, pdf):
+    fig.savefig(png, dpi=150)
+    # A fixed creation date keeps the PDF bytes the same from run to run.
+    fig.savefig(pdf, metadata={"CreationDate": None})
+    plt.close(fig)
