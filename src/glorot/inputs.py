@@ -17,16 +17,17 @@ class GaussianInputs:
     mean = 0.0
 
     def __init__(self, seed_sequence, examples, n_in, classes, dtype=np.float32):
-        self.seed_sequence = seed_sequence
+        # Spawned once: spawn() advances a counter, so spawning in chunks()
+        # would hand every pass new streams.
+        self.x_seed, self.y_seed = seed_sequence.spawn(2)
         self.examples = examples
         self.n_in = n_in
         self.classes = classes
         self.dtype = dtype
 
     def chunks(self, chunk_size):
-        x_seq, y_seq = self.seed_sequence.spawn(2)
-        x_rng = np.random.default_rng(x_seq)
-        y_rng = np.random.default_rng(y_seq)
+        x_rng = np.random.default_rng(self.x_seed)
+        y_rng = np.random.default_rng(self.y_seed)
         for start in range(0, self.examples, chunk_size):
             size = min(chunk_size, self.examples - start)
             x = x_rng.standard_normal((size, self.n_in), dtype=np.float64)
