@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import activations, network
-from .moments import Histogram, Moments, array_moments, weight_gradient_moments
+from .moments import Histogram, Moments, _moments_2d, _weight_gradient_moments
 
 QUANTITIES = (
     "activation",
@@ -34,8 +34,14 @@ def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=No
     quantities in ``histogram_ranges``; weight-gradient histograms use only the
     first ``weight_gradient_histogram_examples`` examples, since each example
     has n_i x n_{i+1} of them.
+
+    Each chunk is pushed forward and backward into buffers allocated once
+    (``network._pass``); its statistics are float64 reductions that never copy
+    more than one layer of one chunk (``moments._moments_2d``), and the
+    histograms bin the float32 values exactly without a float64 copy. Memory
+    is flat in the number of examples.
     """
-    f, f_prime = activations.get(activation)
+    activations.get(activation)  # an unknown name fails before any work
     d = len(weights) - 1
     moments = {}
     histograms = {}
@@ -48,29 +54,40 @@ def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=No
             chunk_moments
         )
 
+    buffers = None
     seen = 0
     for x, y in inputs.chunks(chunk_size):
-        s, z = network.forward(x, weights, f)
-        dcost_ds = network.backward(s, weights, f_prime, y)
+        s, z, f_prime, dcost_ds, buffers = network._pass(
+            x, y, weights, activation, buffers
+        )
+        rows = len(x)
+        take = max(0, min(weight_gradient_histogram_examples - seen, rows))
         for i in range(d + 1):
-            add("activation", i, array_moments(z[i]))
-            add("preactivation", i, array_moments(s[i]))
-            add("backprop_gradient", i, array_moments(dcost_ds[i]))
-            add("weight_gradient", i, weight_gradient_moments(z[i], dcost_ds[i]))
+            z_moments, z_sums, z_squares = _moments_2d(z[i], row_sums=True)
+            g_moments, g_sums, g_squares = _moments_2d(dcost_ds[i], row_sums=True)
+            add("activation", i, z_moments)
+            add("preactivation", i, _moments_2d(s[i]))
+            add("backprop_gradient", i, g_moments)
+            count = rows * z[i].shape[1] * dcost_ds[i].shape[1]
+            add(
+                "weight_gradient",
+                i,
+                _weight_gradient_moments(count, z_sums, z_squares, g_sums, g_squares),
+            )
             if i < d:
-                add("activation_derivative", i, array_moments(f_prime(s[i])))
+                add("activation_derivative", i, _moments_2d(f_prime[i]))
             if ("activation", i) in histograms:
                 histograms["activation", i].add(z[i])
             if ("backprop_gradient", i) in histograms:
                 histograms["backprop_gradient", i].add(dcost_ds[i])
-            take = max(0, min(weight_gradient_histogram_examples - seen, len(x)))
             if take and ("weight_gradient", i) in histograms:
-                histograms["weight_gradient", i].add(
-                    network.weight_gradient(z[i][:take], dcost_ds[i][:take])
+                # The per-example weight gradients network.weight_gradient
+                # would return, binned block by block.
+                histograms["weight_gradient", i].add_outer(
+                    z[i][:take], dcost_ds[i][:take]
                 )
-        seen += len(x)
+        seen += rows
     return moments, histograms
-
 
 
 def _ordered(keys):

@@ -63,3 +63,128 @@ def weight_gradient(z_i, dcost_ds_i):
     the moments never need it (see ``glorot.moments.weight_gradient_moments``).
     """
     return z_i[:, :, None] * dcost_ds_i[:, None, :]
+
+
+# --- Fused passes for the measure stage -------------------------------------
+#
+# The functions above allocate every array they return. The measure stage runs
+# the same passes chunk after chunk, so it uses the buffered versions below:
+# the same operations in the same order (bit-identical results, checked by
+# the tests), written into arrays allocated once, and f'(s) computed from the
+# stored activations z = f(s) where that is the same arithmetic as f'(s).
+
+
+def _tanh_into(s, out):
+    return np.tanh(s, out=out)
+
+
+def _relu_into(s, out):
+    return np.maximum(s, 0, out=out)
+
+
+def _tanh_prime_from_output(z, out):
+    # tanh_prime(s) = 1 - tanh(s) ** 2, with tanh(s) = z.
+    np.multiply(z, z, out=out)
+    return np.subtract(1, out, out=out)
+
+
+def _sigmoid_prime_from_output(z, out):
+    # sigmoid_prime(s) = f * (1 - f), with f = sigmoid(s) = z.
+    np.subtract(1, z, out=out)
+    return np.multiply(z, out, out=out)
+
+
+# name -> (f written into a buffer, f' computed from z = f(s)); None: the
+# function of glorot.activations itself.
+_FUSED = {
+    "tanh": (_tanh_into, _tanh_prime_from_output),
+    "sigmoid": (None, _sigmoid_prime_from_output),
+    "relu": (_relu_into, None),
+}
+_FUSED_CHECKED = {}
+
+
+def _probe(dtype):
+    s = np.linspace(-30, 30, 6001, dtype=np.float64)
+    special = [0.0, -0.0, 1e-30, -1e-30, 1e-8, -1e-8, 88.0, -88.0, 1e4, -1e4]
+    return np.concatenate([s, special, np.random.default_rng(0).standard_normal(4096)]).astype(dtype)
+
+
+def _fused(activation, dtype):
+    """(f_into, f_prime_from_output) for ``activation`` and ``dtype``, each None
+    where there is no fused form or where the fused form does not reproduce
+    glorot.activations bit for bit on a probe (so an edit of
+    glorot.activations can never make the two disagree)."""
+    key = (activation, np.dtype(dtype))
+    if key not in _FUSED_CHECKED:
+        from . import activations
+
+        f, f_prime = activations.get(activation)
+        f_into, prime_from_output = _FUSED.get(activation, (None, None))
+        s = _probe(dtype)
+        with np.errstate(all="ignore"):
+            z = f(s)
+            if f_into is not None and not np.array_equal(
+                f_into(s, np.empty_like(s)), z, equal_nan=True
+            ):
+                f_into = None
+            if prime_from_output is not None and not np.array_equal(
+                prime_from_output(z, np.empty_like(z)), f_prime(s), equal_nan=True
+            ):
+                prime_from_output = None
+        _FUSED_CHECKED[key] = (f_into, prime_from_output)
+    return _FUSED_CHECKED[key]
+
+
+class _Buffers:
+    """s^i, z^i (i >= 1), f'(s^i) and dC/ds^i of a chunk of up to ``rows``
+    examples, allocated once; a shorter chunk uses the first rows."""
+
+    def __init__(self, widths, rows, dtype):
+        self.rows, self.dtype = rows, np.dtype(dtype)
+        new = lambda n: np.empty((rows, n), dtype)  # noqa: E731
+        self.s = [new(n) for n in widths[1:]]
+        self.z = [None] + [new(n) for n in widths[1:-1]]
+        self.f_prime = [new(n) for n in widths[1:-1]]
+        self.dcost_ds = [new(n) for n in widths[1:-1]]
+
+    def fits(self, rows, dtype):
+        return rows <= self.rows and np.dtype(dtype) == self.dtype
+
+
+def _pass(x, y, weights, activation, buffers=None):
+    """Forward and backward pass of a chunk, as ``forward`` then ``backward``
+    with ``activations.get(activation)``, into reusable buffers.
+
+    Returns (s, z, f_prime, dcost_ds, buffers): s, z, dcost_ds as ``forward``
+    and ``backward`` return them, f_prime[i] = f'(s^i) for i < d. The arrays
+    are views of ``buffers``, overwritten by the next call with them.
+    """
+    from . import activations
+
+    f, f_prime = activations.get(activation)
+    d = len(weights) - 1
+    rows = len(x)
+    dtype = np.result_type(x, *weights)
+    widths = [x.shape[1]] + [w.shape[1] for w in weights]
+    if buffers is None or not buffers.fits(rows, dtype):
+        buffers = _Buffers(widths, max(rows, 1), dtype)
+    f_into, prime_from_output = _fused(activation, dtype)
+    s, z, fp, g = [], [x], [], [None] * (d + 1)
+    for i, w in enumerate(weights):
+        s.append(np.matmul(z[i], w, out=buffers.s[i][:rows]))
+        if i < d:
+            out = buffers.z[i + 1][:rows]
+            z.append(f_into(s[i], out) if f_into is not None else f(s[i]))
+            out = buffers.f_prime[i][:rows]
+            fp.append(
+                prime_from_output(z[i + 1], out)
+                if prime_from_output is not None
+                else f_prime(s[i])
+            )
+    g[d] = dcost_dlogits(s[d], y)
+    for i in range(d - 1, -1, -1):
+        out = buffers.dcost_ds[i][:rows]
+        np.matmul(g[i + 1], weights[i + 1].T, out=out)
+        g[i] = np.multiply(fp[i], out, out=out)
+    return s, z, fp, g, buffers
