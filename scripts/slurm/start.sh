@@ -9,6 +9,7 @@
 #
 # Exit status: 0 SLURM is up and the node is idle (or busy with jobs);
 #              2 not root; 3 SLURM could not be installed (no apt, no network);
+#              4 /etc/slurm/slurm.conf belongs to another SLURM (left alone);
 #              1 anything else (the daemons' logs are in /var/log/slurm/).
 set -euo pipefail
 
@@ -22,11 +23,11 @@ say() { echo "slurm/start.sh: $*" >&2; }
 [ "$(id -u)" = 0 ] || { say "needs root"; exit 2; }
 
 # --- 1. install (8 packages without recommends) ------------------------------
+export PATH=$PATH:/usr/sbin:/sbin
 missing=""
 for bin in munged slurmctld slurmd sinfo sbatch squeue; do
-    command -v "$bin" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin command -v "$bin" >/dev/null 2>&1 || missing="$missing $bin"
+    command -v "$bin" >/dev/null 2>&1 || missing="$missing $bin"
 done
-export PATH=$PATH:/usr/sbin:/sbin
 if [ -n "$missing" ]; then
     say "installing slurm and munge (missing:$missing)"
     command -v apt-get >/dev/null 2>&1 || { say "no apt-get: cannot install SLURM"; exit 3; }
@@ -90,7 +91,7 @@ conf_changed=0
 if [ -e "$CONF" ]; then
     if ! head -n1 "$CONF" | grep -qxF "$MARK"; then
         say "$CONF exists and was not written by this script; not touching it"
-        exit 1
+        exit 4
     fi
     [ "$(cat "$CONF")" = "$new_conf" ] || conf_changed=1
 else
