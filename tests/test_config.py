@@ -54,3 +54,18 @@ def test_bad_experiment_name():
     config["experiments"]["a/b"] = copy.deepcopy(config["experiments"]["paper"])
     with pytest.raises(ConfigError, match="a/b"):
         check(config, SCHEMA)
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (lambda e: e.update(input="shapeset", widths=[1000, 50, 9]), ["widths[0] = 1000", "1024"]),
+        (lambda e: e.update(input="shapeset", widths=[1024, 50, 10]), ["widths[2] = 10", "9 classes"]),
+        (lambda e: e.update(histograms={"activation": [1, -1]}), ["histograms.activation", "[1, -1]"]),
+    ],
+)
+def test_inconsistent_keys_name_key_and_value(edit, words):
+    with pytest.raises(ConfigError) as error:
+        check(broken(edit), SCHEMA)
+    for word in words:
+        assert word in str(error.value)

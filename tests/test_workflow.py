@@ -134,3 +134,15 @@ def test_figures_are_drawn(run):
         "activation", "init", "layer", "mean_singular_value", "ci_low", "ci_high", "networks"
     ]
     assert len(jac) == 2 * 2 * 2  # activations x inits x hidden layers
+
+
+def test_bounds_verdict_favours_the_corrected_reading(run):
+    from glorot.assumptions import bounds_verdict
+
+    t = table(run, "linear")
+    for quantity in ["backprop_gradient", "weight_gradient"]:
+        layers, verdict = bounds_verdict(t, quantity)
+        assert len(layers) >= 3, layers
+        assert verdict == "corrected", layers.to_string()
+    assumptions = pd.read_csv(run / "results" / "linear" / "assumptions.csv")
+    assert (assumptions.loc[assumptions["assumption"] == "mean_f_prime", "measured"] == 1).all()

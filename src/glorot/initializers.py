@@ -6,6 +6,8 @@ n_out = n_{i+1} the fan-out. Biases start at 0.
 
 import numpy as np
 
+from . import seeding
+
 INITS = ("standard", "normalized", "he")
 
 
@@ -43,3 +45,14 @@ def sample_network(rng, init, widths, dtype=np.float32):
         sample_weights(rng, init, n_in, n_out, dtype)
         for n_in, n_out in zip(widths[:-1], widths[1:])
     ]
+
+
+def for_network(experiment, seed, name, init, network):
+    """The weights of network ``network`` of ``init`` in experiment ``name``,
+    from its own stream (seed, "weights", name, init, network)."""
+    return sample_network(
+        seeding.weights_generator(seed, name, init, network),
+        init,
+        experiment["widths"],
+        np.dtype(experiment["dtype"]),
+    )

@@ -9,9 +9,12 @@ for 1000 of them or ten calls for 100.
 
 import numpy as np
 
+from . import seeding
+
 
 class GaussianInputs:
-    """x ~ N(0, 1) iid (Var[x] = 1), labels uniform over ``classes``."""
+    """x ~ N(0, 1) iid (Var[x] = 1), labels uniform over ``classes``; each
+    network gets its own examples."""
 
     variance = 1.0
     mean = 0.0
@@ -33,3 +36,48 @@ class GaussianInputs:
             x = x_rng.standard_normal((size, self.n_in), dtype=np.float64)
             y = y_rng.integers(0, self.classes, size=size)
             yield x.astype(self.dtype, copy=False), y
+
+
+class ArrayInputs:
+    """A fixed set of examples (images, labels) held in memory, e.g. a
+    Shapeset-3x2 split read from its .npz file."""
+
+    def __init__(self, x, y, dtype=np.float32):
+        self.x = np.asarray(x, dtype=dtype)
+        self.y = np.asarray(y)
+        self.examples = len(self.x)
+        pooled = self.x.astype(np.float64)
+        # Pooled over pixels and examples, as the per-layer statistics are.
+        self.mean = float(pooled.mean())
+        self.variance = float(pooled.var())
+
+    @classmethod
+    def from_npz(cls, path, dtype=np.float32):
+        with np.load(path) as data:
+            return cls(data["images"], data["labels"], dtype)
+
+    def chunks(self, chunk_size):
+        for start in range(0, self.examples, chunk_size):
+            yield self.x[start : start + chunk_size], self.y[start : start + chunk_size]
+
+
+def for_network(experiment, seed, name, network, data_path=None):
+    """The input source of network ``network`` of experiment ``name``.
+
+    gaussian: fresh examples from the stream (seed, "inputs", name, network);
+    shapeset: the fixed examples of the split at ``data_path``, the same for
+    every network.
+    """
+    dtype = np.dtype(experiment["dtype"])
+    widths = experiment["widths"]
+    if experiment["input"] == "gaussian":
+        return GaussianInputs(
+            seeding.inputs_seed_sequence(seed, name, network),
+            experiment["examples"],
+            widths[0],
+            widths[-1],
+            dtype,
+        )
+    if experiment["input"] == "shapeset":
+        return ArrayInputs.from_npz(data_path, dtype)
+    raise ValueError(f"unknown input source {experiment['input']!r}")

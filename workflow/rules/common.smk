@@ -4,6 +4,7 @@ from snakemake.utils import validate
 
 from glorot.config import ConfigError, check
 from glorot.resources import measure_mem_mb, measure_runtime_min
+from glorot.shapeset import split_mem_mb, split_runtime_min
 
 # One readable message for a bad key or value, before any job runs.
 try:
@@ -24,6 +25,34 @@ wildcard_constraints:
 
 def experiment_config(wildcards):
     return EXPERIMENTS[wildcards.experiment]
+
+
+# Images in the split behind the sample grid: enough that every class appears
+# (the rarest has probability 1/18; missing it in 200 has probability 1e-5).
+SHAPESET_SAMPLE_IMAGES = 200
+
+
+def shapeset_path(split, size, pixels="unit"):
+    """The .npz of one Shapeset-3x2 split of ``size`` images drawn from the
+    config's seed; ``pixels`` is "unit" for [0, 1] or "neg" for [-1, 1]."""
+    return f"results/data/shapeset/{split}_seed{config['seed']}_n{size}_{pixels}.npz"
+
+
+def shapeset_mem(wildcards):
+    return split_mem_mb(int(wildcards.size))
+
+
+def shapeset_runtime(wildcards):
+    return split_runtime_min(int(wildcards.size))
+
+
+def experiment_inputs(wildcards):
+    """The data file an experiment reads: its Shapeset-3x2 split of
+    ``examples`` images (split "init"), or nothing for generated inputs."""
+    exp = EXPERIMENTS[wildcards.experiment]
+    if exp["input"] == "shapeset":
+        return [shapeset_path("init", exp["examples"], exp["pixels"])]
+    return []
 
 
 def network_outputs(wildcards, kind):
@@ -73,12 +102,13 @@ def measure_runtime(wildcards):
 
 
 def all_targets():
-    targets = []
+    targets = ["results/figures/shapeset_samples.png"]
     for name, experiment in EXPERIMENTS.items():
         targets += [
             f"results/{name}/variance_by_layer.csv",
             f"results/{name}/summary.md",
             f"results/{name}/jacobian.csv",
+            f"results/{name}/assumptions.csv",
             f"results/figures/{name}/variance_by_layer.png",
             f"results/figures/{name}/jacobian.png",
         ]

@@ -1,5 +1,6 @@
 localrules:
     compare,
+    assumptions,
     jacobian_table,
     pool_histograms,
 
@@ -68,3 +69,28 @@ rule jacobian_table:
         runtime=5,
     script:
         "../scripts/jacobian_table.py"
+
+
+rule assumptions:
+    """How well each assumption of the derivation of eq. (5)-(7) holds, per layer."""
+    input:
+        network_moments,
+    output:
+        report(
+            "results/{experiment}/assumptions.csv",
+            caption="../report/table_assumptions.rst",
+            category="Tables",
+            subcategory="{experiment}",
+        ),
+    log:
+        "results/logs/{experiment}/assumptions.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        experiment=experiment_config,
+    script:
+        "../scripts/assumptions.py"

@@ -2,7 +2,6 @@ localrules:
     figure_layer_histograms,
     figure_variance_by_layer,
     figure_jacobian,
-    readme_figures,
 
 
 rule figure_layer_histograms:
@@ -84,27 +83,3 @@ rule figure_jacobian:
         experiment=experiment_config,
     script:
         "../scripts/figure_jacobian.py"
-
-
-rule readme_figures:
-    """Refresh the images the README shows (committed under docs/figures/)."""
-    input:
-        expand(
-            "results/figures/paper/{name}.png",
-            name=["figure6", "figure7", "figure8", "variance_by_layer", "jacobian"],
-        ),
-    output:
-        expand(
-            "docs/figures/{name}.png",
-            name=["figure6", "figure7", "figure8", "variance_by_layer", "jacobian"],
-        ),
-    log:
-        "results/logs/readme_figures.log",
-    conda:
-        "../envs/glorot.yaml"
-    threads: 1
-    resources:
-        mem_mb=200,
-        runtime=5,
-    shell:
-        "cp {input} docs/figures/ 2> {log}"

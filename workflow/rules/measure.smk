@@ -2,6 +2,8 @@ rule measure:
     """Sample one network (weights and inputs from its own random stream),
     push its examples forward and backward for every activation, and keep
     per-layer moments and fixed-bin histograms."""
+    input:
+        experiment_inputs,
     output:
         moments="results/{experiment}/networks/{init}/network{network}_moments.csv",
         histograms="results/{experiment}/networks/{init}/network{network}_histograms.csv",
@@ -24,6 +26,8 @@ rule measure:
 rule jacobian:
     """Average singular value of each layer Jacobian J^i = dz^{i+1}/dz^i (eq. 17)
     on the first examples of one network (same weights and inputs as measure)."""
+    input:
+        experiment_inputs,
     output:
         "results/{experiment}/networks/{init}/network{network}_jacobian.csv",
     log:

@@ -1,6 +1,8 @@
 rule predict:
     """Linear-regime (eq. 5-7, corrected and as printed) and mean-field
     predictions of every per-layer variance, from the config alone."""
+    input:
+        experiment_inputs,
     output:
         "results/{experiment}/predictions.csv",
     log:

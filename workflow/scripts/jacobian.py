@@ -3,7 +3,7 @@
 import numpy as np
 import pandas as pd
 
-from glorot import initializers, inputs, jacobian, seeding
+from glorot import initializers, inputs, jacobian
 from glorot.workflow_io import start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
@@ -11,19 +11,9 @@ exp = snakemake.params.experiment
 seed = snakemake.params.seed
 name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
 network = int(snakemake.wildcards.network)
-dtype = np.dtype(exp["dtype"])
-widths = exp["widths"]
-
-weights = initializers.sample_network(
-    seeding.weights_generator(seed, name, init, network), init, widths, dtype
-)
-source = inputs.GaussianInputs(
-    seeding.inputs_seed_sequence(seed, name, network),
-    min(exp["jacobian_examples"], exp["examples"]),
-    widths[0],
-    widths[-1],
-    dtype,
-)
+weights = initializers.for_network(exp, seed, name, init, network)
+source = inputs.for_network(exp, seed, name, network, *snakemake.input)
+# The first examples of the same inputs the measure rule uses.
 x, _ = next(source.chunks(exp["jacobian_examples"]))
 rows = []
 for activation in exp["activations"]:

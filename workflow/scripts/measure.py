@@ -1,9 +1,8 @@
 """Rule measure: per-layer moments and histograms of one sampled network."""
 
-import numpy as np
 import pandas as pd
 
-from glorot import initializers, inputs, measure, seeding
+from glorot import initializers, inputs, measure
 from glorot.workflow_io import start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
@@ -11,19 +10,8 @@ exp = snakemake.params.experiment
 seed = snakemake.params.seed
 name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
 network = int(snakemake.wildcards.network)
-dtype = np.dtype(exp["dtype"])
-widths = exp["widths"]
-
-weights = initializers.sample_network(
-    seeding.weights_generator(seed, name, init, network), init, widths, dtype
-)
-source = inputs.GaussianInputs(
-    seeding.inputs_seed_sequence(seed, name, network),
-    exp["examples"],
-    widths[0],
-    widths[-1],
-    dtype,
-)
+weights = initializers.for_network(exp, seed, name, init, network)
+source = inputs.for_network(exp, seed, name, network, *snakemake.input)
 hist = exp["histograms"]
 ranges = {q: hist[q] for q in measure.HISTOGRAM_QUANTITIES}
 

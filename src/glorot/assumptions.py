@@ -1,0 +1,108 @@
+"""How well each assumption of the paper's derivation (Section 4.2.1) holds,
+measured per network and layer from the per-network moments.
+
+Every assumption is a ratio or share whose value is known when it holds
+(``IDEAL``): the derivation of eq. (5)-(7) is exact when all of them sit at
+their ideal values, and each deviation says which step breaks.
+"""
+
+import numpy as np
+import pandas as pd
+
+from .compare import mean_with_ci
+from .initializers import weight_variance
+
+IDEAL = {
+    # eq. (4), linear regime: f'(s) ~ 1
+    "mean_f_prime": 1.0,
+    "mean_f_prime_squared": 1.0,
+    # zero means: E[z]^2 and E[dC/ds]^2 are negligible next to the second moments
+    "activation_mean_share": 0.0,
+    "backprop_gradient_mean_share": 0.0,
+    # weights independent of the signal they multiply, forward:
+    # E[(s^i)^2] = n_i Var[W^i] E[(z^i)^2]
+    "forward_independence": 1.0,
+    # and backward, eq. (2):
+    # E[(dC/ds^i)^2] = E[f'(s^i)^2] n_{i+2} Var[W^{i+1}] E[(dC/ds^{i+1})^2]
+    "backward_independence": 1.0,
+    # z^i and dC/ds^i independent in eq. (3): E[z^2 g^2] = E[z^2] E[g^2]
+    "square_independence": 1.0,
+    # what eq. (7) uses: Var[z g] = Var[z] Var[g]
+    "weight_gradient_product": 1.0,
+}
+
+
+def _per_network(moments, widths, var_w):
+    """Assumption values of one (activation, init, network): rows (assumption, layer, value)."""
+    m = {(q, i): row for q, i, row in zip(moments["quantity"], moments["layer"],
+                                         moments.itertuples(index=False))}
+    d = len(widths) - 2
+    rows = []
+    for i in range(d + 1):
+        z, s = m["activation", i], m["preactivation", i]
+        g, w = m["backprop_gradient", i], m["weight_gradient", i]
+        rows += [
+            ("activation_mean_share", i, z.mean**2 / z.mean_square),
+            ("backprop_gradient_mean_share", i, g.mean**2 / g.mean_square),
+            ("forward_independence", i, s.mean_square / (widths[i] * var_w[i] * z.mean_square)),
+            ("square_independence", i, w.mean_square / (z.mean_square * g.mean_square)),
+            ("weight_gradient_product", i, w.variance / (z.variance * g.variance)),
+        ]
+        if i < d:
+            fp = m["activation_derivative", i]
+            g_up = m["backprop_gradient", i + 1]
+            rows += [
+                ("mean_f_prime", i, fp.mean),
+                ("mean_f_prime_squared", i, fp.mean_square),
+                ("backward_independence", i, g.mean_square
+                 / (fp.mean_square * widths[i + 2] * var_w[i + 1] * g_up.mean_square)),
+            ]
+    return rows
+
+
+def assumption_table(per_network, widths):
+    """One row per (activation, init, assumption, layer): mean over networks with
+    a 95% interval, and the ideal value."""
+    values = []
+    for (activation, init, network), group in per_network.groupby(
+        ["activation", "init", "network"], sort=True
+    ):
+        var_w = [weight_variance(init, a, b) for a, b in zip(widths[:-1], widths[1:])]
+        for assumption, layer, value in _per_network(group, widths, var_w):
+            values.append((activation, init, assumption, layer, network, value))
+    values = pd.DataFrame(
+        values, columns=["activation", "init", "assumption", "layer", "network", "value"]
+    )
+    rows = []
+    for key, group in values.groupby(["activation", "init", "assumption", "layer"], sort=True):
+        mean, low, high, _ = mean_with_ci(group["value"].to_numpy())
+        rows.append((*key, IDEAL[key[2]], mean, low, high, len(group)))
+    return pd.DataFrame(
+        rows,
+        columns=["activation", "init", "assumption", "layer", "ideal", "measured",
+                 "ci_low", "ci_high", "networks"],
+    )
+
+
+def bounds_verdict(table, quantity="backprop_gradient"):
+    """Which reading of the bounds of eq. (6) (or (7)) the measurements support.
+
+    For every layer where the corrected and printed predictions differ by more
+    than a factor 1.5, the distance of each from the measured mean in units of
+    its standard error. Returns (per-layer DataFrame, verdict) where the
+    verdict is "corrected", "printed" or "undecided".
+    """
+    t = table[table["quantity"] == quantity].copy()
+    t["z_corrected"] = (t["predicted_glorot"] - t["measured"]) / t["standard_error"]
+    t["z_printed"] = (t["predicted_glorot_printed"] - t["measured"]) / t["standard_error"]
+    t["printed_over_corrected"] = t["predicted_glorot_printed"] / t["predicted_glorot"]
+    t = t[np.abs(np.log(t["printed_over_corrected"])) > np.log(1.5)]
+    closer = np.where(np.abs(t["z_corrected"]) < np.abs(t["z_printed"]), "corrected", "printed")
+    t["closer"] = closer
+    if len(t) and (closer == "corrected").all():
+        verdict = "corrected"
+    elif len(t) and (closer == "printed").all():
+        verdict = "printed"
+    else:
+        verdict = "undecided"
+    return t, verdict
