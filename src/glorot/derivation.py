@@ -92,3 +92,15 @@ def widths_text(widths):
     return "[" + ", ".join(str(int(n)) for n in widths) + "]"
 
 
+
+
+def top_gradient_text(table):
+    """How far the assumed Var[dC/ds^d] is from the measured one, per init."""
+    d = table["layer"].max()
+    top = table[(table["quantity"] == "backprop_gradient") & (table["layer"] == d)]
+    parts = [
+        f"{row.init} init: measured {_g(row.measured)} [{_g(row.ci_low)}, {_g(row.ci_high)}], "
+        f"assumed {_g(row.predicted_glorot)}, ratio {row.measured / row.predicted_glorot:.3g}"
+        for row in top.sort_values("init").itertuples(index=False)
+    ]
+    return "; ".join(parts)

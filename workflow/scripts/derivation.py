@@ -25,6 +25,7 @@ text = template.render(
     verdict_eq7=derivation.verdict_text(bounds, "weight_gradient"),
     table_eq6=derivation.bounds_markdown(bounds, "backprop_gradient"),
     table_eq7=derivation.bounds_markdown(bounds, "weight_gradient"),
+    top_gradient=derivation.top_gradient_text(bounds),
     eq14_unequal=derivation.eq14_text(
         bounds, "linear", "standard", list(range(d_bounds)), "Unequal widths, experiment `bounds`"
     ),
