@@ -93,12 +93,13 @@ def has_paper_figures(experiment):
     )
 
 
-def measure_mem(wildcards):
-    return measure_mem_mb(EXPERIMENTS[wildcards.experiment])
+def measure_mem(wildcards, attempt):
+    # A retry after an out-of-memory or time-limit kill asks for more.
+    return measure_mem_mb(EXPERIMENTS[wildcards.experiment]) * attempt
 
 
-def measure_runtime(wildcards):
-    return measure_runtime_min(EXPERIMENTS[wildcards.experiment])
+def measure_runtime(wildcards, attempt):
+    return measure_runtime_min(EXPERIMENTS[wildcards.experiment]) * attempt
 
 
 def all_targets():

@@ -1,3 +1,7 @@
+localrules:
+    predict,
+
+
 rule predict:
     """Linear-regime (eq. 5-7, corrected and as printed) and mean-field
     predictions of every per-layer variance, from the config alone."""
