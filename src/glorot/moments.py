@@ -164,8 +164,9 @@ _BLOCK = 1 << 16
 
 
 def _scratch_arrays(dtype):
-    """This thread's scratch for one block of ``dtype`` values: scaled values,
-    fine and coarse bin indices, a mask. Reused by every call (no page faults)."""
+    """This thread's scratch for one block of ``dtype`` values: scaled values
+    (then thresholds), fine and coarse bin indices, pair indices, a mask.
+    Reused by every call, so no call allocates (and page-faults in) them."""
     key = "block_" + np.dtype(dtype).char
     arrays = getattr(_scratch, key, None)
     if arrays is None:
@@ -173,6 +174,7 @@ def _scratch_arrays(dtype):
             np.empty(_BLOCK, dtype),
             np.empty(_BLOCK, np.int32),
             np.empty(_BLOCK, np.intp),
+            np.empty(_BLOCK // 2, np.intp),
             np.empty(_BLOCK, np.bool_),
         )
         setattr(_scratch, key, arrays)
@@ -237,46 +239,76 @@ class _BinPlan:
             self.shift = sub.bit_length() - 1
             self.sub_mask = sub - 1
             self.top = dtype.type((bins + 2) * sub - 1)
+            # below[c]: the threshold under which a value of coarse bin c
+            # belongs to bin c - 1 (none for bin 0: nothing is below it).
+            self.below = np.append(dtype.type(-np.inf), self.thresholds)
 
     def count(self, v):
         """Counts of the extended bins 0..bins+1 of the 1-d array ``v``."""
-        counts = np.zeros(self.bins + 2, dtype=np.int64)
+        size = self.bins + 2
         if not self.fast:
             if np.isnan(v).any():
                 raise ValueError("histogram values contain NaN")
             index = np.searchsorted(self.thresholds, v, side="right")
-            counts += np.bincount(index, minlength=self.bins + 2)
-            return counts
-        phi_all, fine_all, coarse_all, mask_all = _scratch_arrays(self.dtype)
-        for start in range(0, v.size, _BLOCK):
-            block = v[start : start + _BLOCK]
-            n = block.size
-            phi, fine = phi_all[:n], fine_all[:n]
-            coarse, mask = coarse_all[:n], mask_all[:n]
-            # Overflow to +-inf is harmless: clipped like any value far out.
-            with np.errstate(over="ignore", invalid="ignore"):
+            return np.bincount(index, minlength=size).astype(np.int64)
+        phi_all, fine_all, coarse_all, pair_all, mask_all = _scratch_arrays(self.dtype)
+        # Values are counted in pairs (bin of the j-th value of a block, bin
+        # of the (j + half)-th) in a size x size table: half as many scattered
+        # increments, the cost that dominates. ufunc.at is faster than
+        # bincount here; a NaN becomes a large negative index, out of bounds,
+        # never a wrapped one.
+        pairs = np.zeros(size * size, dtype=np.int64)
+        single = np.zeros(size, dtype=np.int64)
+        lowered = []
+        # Overflow to +-inf is harmless: clipped like any value far out.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, v.size, _BLOCK):
+                block = v[start : start + _BLOCK]
+                n = block.size
+                half = n // 2
+                phi, fine, mask = phi_all[:n], fine_all[:n], mask_all[:n]
+                coarse, pair = coarse_all[:n], pair_all[:half]
                 np.multiply(block, self.a, out=phi)
                 np.add(phi, self.c, out=phi)
                 np.clip(phi, 1, self.top, out=phi)
                 np.copyto(fine, phi, casting="unsafe")  # NaN: caught below
-            np.right_shift(fine, self.shift, out=coarse)
-            try:
-                # ufunc.at is faster than bincount here; a NaN becomes a large
-                # negative index out of bounds, never a wrapped one.
-                np.add.at(counts, coarse, 1)
-            except IndexError:
-                raise ValueError("histogram values contain NaN") from None
-            np.bitwise_and(fine, self.sub_mask, out=fine)
-            np.equal(fine, 0, out=mask)
-            near = np.flatnonzero(mask)
-            if near.size:
-                values = block[near]
-                if np.isnan(values).any():
-                    raise ValueError("histogram values contain NaN")
-                upper = coarse[near]
-                lower = upper[values < self.thresholds[upper - 1]]
-                counts -= np.bincount(lower, minlength=self.bins + 2)
-                counts += np.bincount(lower - 1, minlength=self.bins + 2)
+                np.right_shift(fine, self.shift, out=coarse)
+                np.multiply(coarse[:half], size, out=pair)
+                np.add(pair, coarse[half : 2 * half], out=pair)
+                try:
+                    np.add.at(pairs, pair, 1)
+                    if n % 2:
+                        np.add.at(single, coarse[n - 1 :], 1)
+                except IndexError:
+                    raise ValueError("histogram values contain NaN") from None
+                # Values in a sub-bin that holds a threshold: in the bin
+                # counted, or the one below if under that threshold.
+                np.bitwise_and(fine, self.sub_mask, out=fine)
+                np.equal(fine, 0, out=mask)
+                near = np.count_nonzero(mask)
+                if near == 0:
+                    continue
+                if near <= n // 16:
+                    index = np.flatnonzero(mask)
+                    values, upper = block[index], coarse[index]
+                    if np.isnan(values).any():
+                        raise ValueError("histogram values contain NaN")
+                    lowered.append(upper[values < self.thresholds[upper - 1]])
+                else:
+                    # Many values on a threshold (the exact zeros of relu):
+                    # one comparison for the whole block is cheaper.
+                    if np.isnan(block).any():
+                        raise ValueError("histogram values contain NaN")
+                    np.take(self.below, coarse, out=phi)
+                    np.less(block, phi, out=fine, casting="unsafe")
+                    np.logical_and(mask, fine, out=mask)
+                    lowered.append(coarse[mask])
+        pairs = pairs.reshape(size, size)
+        counts = single + pairs.sum(axis=0) + pairs.sum(axis=1)
+        if lowered:
+            lower = np.concatenate(lowered)
+            counts -= np.bincount(lower, minlength=size)
+            counts += np.bincount(lower - 1, minlength=size)
         return counts
 
 
