@@ -87,6 +87,8 @@ def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=No
                     z[i][:take], dcost_ds[i][:take]
                 )
         seen += rows
+        # Let go of this chunk before the source draws the next one.
+        del x, y, s, z, f_prime, dcost_ds
     return moments, histograms
 
 
