@@ -359,10 +359,35 @@ def workflow_copy():
 
 
 def snakemake(cwd, *args):
+    """Wall and CPU seconds (user + system, snakemake and its jobs) of a run."""
     exe = Path(sys.executable).with_name("snakemake")
+    before = os.times()
     start = time.perf_counter()
     subprocess.run([str(exe), *args], cwd=cwd, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user
+           + after.children_system - before.children_system)
+    return wall, cpu
+
+
+def summary(runs):
+    walls = [w for w, _ in runs]
+    return {"median": statistics.median(walls), "min": min(walls), "max": max(walls),
+            "cpu_median": statistics.median(c for _, c in runs)}
+
+
+def scontrol_seconds():
+    """Wall time of ``scontrol show config``, which the SLURM executor plugin
+    runs when snakemake loads it (every run, local ones too), or None if
+    there is no SLURM client. With a client but no reachable controller it
+    retries for about 10 s."""
+    if shutil.which("scontrol") is None:
+        return None
+    start = time.perf_counter()
+    subprocess.run(["scontrol", "show", "config"], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=60)
     return time.perf_counter() - start
 
 
@@ -374,10 +399,9 @@ def workflow_overhead(repeats):
         noop = [snakemake(tmp, "--cores", "2") for _ in range(repeats)]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"first_run_seconds": first,
-            "dry_run": {"median": statistics.median(dry), "min": min(dry), "max": max(dry)},
-            "noop_run": {"median": statistics.median(noop), "min": min(noop), "max": max(noop)},
-            "repeats": repeats}
+    return {"first_run_seconds": first[0], "dry_run": summary(dry),
+            "noop_run": summary(noop), "repeats": repeats,
+            "scontrol_seconds": scontrol_seconds()}
 
 
 SWEEP_CONFIG = """\
@@ -409,11 +433,19 @@ def sweep_scaling(networks=8, examples=10_000, repeats=1):
                 shutil.rmtree(tmp / "results", ignore_errors=True)
                 shutil.rmtree(tmp / ".snakemake", ignore_errors=True)
                 times[cores].append(snakemake(tmp, "--cores", str(cores), *targets))
+        # What snakemake costs before and after the jobs: the same targets
+        # again, with nothing to do.
+        startup = summary([snakemake(tmp, "--cores", "2", *targets)
+                           for _ in range(max(1, repeats))])["median"]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    one, two = statistics.median(times[1]), statistics.median(times[2])
+    one = statistics.median(w for w, _ in times[1])
+    two = statistics.median(w for w, _ in times[2])
     return {"jobs": networks, "examples": examples, "activations": 2,
             "cores1_seconds": one, "cores2_seconds": two, "speedup": one / two,
+            "startup_seconds": startup,
+            "speedup_jobs_only": (one - startup) / (two - startup),
+            "cpu_seconds": {c: statistics.median(cp for _, cp in t) for c, t in times.items()},
             "times": times}
 
 
@@ -506,14 +538,18 @@ def print_table(r, rate1):
     if "workflow" in r:
         w = r["workflow"]
         rows.append(("(e) snakemake -n, default config", f"{w['dry_run']['median']:.2f} s",
-                     spread(w["dry_run"]), "", ""))
+                     spread(w["dry_run"]), f"{w['dry_run']['cpu_median']:.2f} s CPU", ""))
         rows.append(("(e) snakemake --cores 2, nothing to do", f"{w['noop_run']['median']:.2f} s",
-                     spread(w["noop_run"]), "", "target < 5 s"))
+                     spread(w["noop_run"]), f"{w['noop_run']['cpu_median']:.2f} s CPU",
+                     "target < 5 s"))
         s = r["sweep"]
+        cpu = s["cpu_seconds"]
         rows.append((f"(f) {s['jobs']} measure jobs, --cores 1", f"{s['cores1_seconds']:.1f} s",
-                     "", "", ""))
+                     "", f"{cpu[1]:.1f} s CPU", ""))
         rows.append((f"(f) {s['jobs']} measure jobs, --cores 2", f"{s['cores2_seconds']:.1f} s",
-                     "", "", f"{s['speedup']:.2f}x (target >= 1.6x)"))
+                     "", f"{cpu[2]:.1f} s CPU",
+                     f"{s['speedup']:.2f}x (target >= 1.6x); jobs alone "
+                     f"{s['speedup_jobs_only']:.2f}x"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for k, row in enumerate(rows):
         print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
@@ -524,6 +560,13 @@ def print_table(r, rate1):
         print(f"inputs alone ({m['examples']} Gaussian examples): {m['inputs_seconds']:.3f} s")
     print("(b) fractions: median of paired ratios (bare matmuls of the same examples timed "
           "right before each repeat), not the ratio of the medians")
+    if "workflow" in r:
+        w, s = r["workflow"], r["sweep"]
+        if w["scontrol_seconds"] is not None:
+            print(f"SLURM client present: 'scontrol show config' (run by the SLURM executor "
+                  f"plugin whenever snakemake starts) took {w['scontrol_seconds']:.1f} s")
+        print(f"(f) snakemake before and after the jobs (same targets, nothing to do): "
+              f"{s['startup_seconds']:.1f} s; 'jobs alone' subtracts it from both runs")
     if r.get("torch"):
         print(f"torch {r['torch_version']}; largest relative difference of a variance, "
               f"ours vs torch: {r['torch_max_relative_difference']:.1e}")
