@@ -134,6 +134,25 @@ class Run:
         return json.dumps(asdict(self), sort_keys=True)
 
 
+def check_config(training):
+    """Rules between keys of the ``training`` config that the schema cannot
+    express; raises ValueError naming the key and the value."""
+    if training["test_examples"] > training["test_size"]:
+        raise ValueError(
+            f"config key training.test_examples = {training['test_examples']}: more than "
+            f"the test set (training.test_size = {training['test_size']})"
+        )
+    low, high = training["histograms"]["range"]
+    if not low < high:
+        raise ValueError(
+            f"config key training.histograms.range = {[low, high]}: the range needs low < high"
+        )
+    models = [(m["activation"], m["init"]) for m in training["models"]]
+    for model in models:
+        if models.count(model) > 1:
+            raise ValueError(f"config key training.models: {model} appears more than once")
+
+
 def run_from_config(training, seed, activation, init, learning_rate, run_seed):
     """The Run of (activation, init, learning_rate, run_seed) under the
     ``training`` section of the config (defaults filled in) and root ``seed``."""

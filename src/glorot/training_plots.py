@@ -86,7 +86,7 @@ def mean_std_figure(runs, hidden):
     """Figure 2: per hidden layer, the mean activation (line) and its standard
     deviation over units and test examples (vertical bars) during training."""
     _style()
-    fig, axes = plt.subplots(len(runs), 1, figsize=(7, 3.6 * len(runs) + 0.6), squeeze=False,
+    fig, axes = plt.subplots(len(runs), 1, figsize=(8, 3.6 * len(runs) + 0.6), squeeze=False,
                              constrained_layout=True)
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
         if rows is None:
@@ -104,7 +104,7 @@ def mean_std_figure(runs, hidden):
         ax.set_title(_run_title(activation, init, lr))
         ax.set_ylabel("activation value $z^i$:\nmean (line), std (bars)")
         _updates_axis(ax)
-        ax.legend(loc="center right", frameon=False)
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     axes[-1, 0].set_xlabel(UPDATES_LABEL)
     fig.suptitle(f"Activations during training on Shapeset-3x2, {hidden}")
     return fig
