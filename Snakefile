@@ -18,6 +18,7 @@ include: "workflow/rules/predict.smk"
 include: "workflow/rules/compare.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/docs.smk"
+include: "workflow/rules/training.smk"
 
 
 rule all:

@@ -115,4 +115,109 @@ def all_targets():
         ]
         if has_paper_figures(experiment):
             targets += [f"results/figures/{name}/figure{k}.png" for k in PAPER_FIGURES]
+    targets += training_targets()
+    return targets
+
+
+# --- Training (workflow/rules/training.smk): Figures 2-4, 9-11 and Table 1 ---
+# Only with a `training` key in the config (config/README.md, "Training").
+
+from glorot.training import (
+    check_config,
+    learning_rate_label,
+    train_mem_mb,
+    train_runtime_min,
+)
+
+TRAINING = config.get("training")
+if TRAINING:
+    if "training" in EXPERIMENTS:
+        raise WorkflowError(
+            "config: an experiment named 'training' would share results/training/ "
+            "with the training runs; rename the experiment"
+        )
+    try:
+        check_config(TRAINING)
+    except ValueError as error:
+        raise WorkflowError(str(error)) from None
+
+# One run's tables, without the ending (".csv", "_histograms.csv").
+TRAINING_RUN = "results/training/runs/{activation}_{init}/lr{lr}_seed{seed}"
+
+# The models each figure of the paper shows, as (activation, init).
+TRAINING_FIGURES = {
+    "2": [("sigmoid", "standard")],
+    "3": [("tanh", "standard"), ("softsign", "standard")],
+    "4": [("tanh", "standard"), ("softsign", "standard")],
+    "9": [("tanh", "standard"), ("tanh", "normalized")],
+    "10": [("tanh", "normalized")],
+}
+
+
+def training_models():
+    """The configured models as (activation, init) pairs."""
+    if not TRAINING:
+        return []
+    return [(m["activation"], m["init"]) for m in TRAINING["models"]]
+
+
+def training_split(split):
+    """The fixed Shapeset-3x2 validation or test split of the training runs."""
+    if not TRAINING:
+        return []
+    return shapeset_path(split, TRAINING[f"{split}_size"], TRAINING["pixels"])
+
+
+def _training_files(models, ending):
+    if not TRAINING:
+        return []
+    return [
+        TRAINING_RUN.format(
+            activation=activation, init=init, lr=learning_rate_label(lr), seed=seed
+        )
+        + ending
+        for activation, init in (models or training_models())
+        for lr in TRAINING["learning_rates"]
+        for seed in TRAINING["seeds"]
+    ]
+
+
+def training_curves(*models):
+    """The curves tables of every learning rate and seed of ``models``
+    ((activation, init) pairs; all configured models if none given)."""
+    return _training_files(models, ".csv")
+
+
+def training_histograms(*models):
+    return _training_files(models, "_histograms.csv")
+
+
+def training_setting(key):
+    """A key of the training config (None without training)."""
+    return TRAINING[key] if TRAINING else None
+
+
+def training_figure_seed():
+    """The seed whose runs Figures 2-4, 9 and 10 show: the first one."""
+    return TRAINING["seeds"][0] if TRAINING else None
+
+
+def training_mem(wildcards):
+    return train_mem_mb(TRAINING)
+
+
+def training_runtime(wildcards):
+    return train_runtime_min(TRAINING)
+
+
+def training_targets():
+    """Selection, Table 1, and the figures whose models are all configured."""
+    if not TRAINING:
+        return []
+    targets = ["results/training/selection.csv", "results/training/table1.csv"]
+    configured = set(training_models())
+    for figure, models in TRAINING_FIGURES.items():
+        if set(models) <= configured:
+            targets.append(f"results/figures/training/figure{figure}.png")
+    targets.append("results/figures/training/figure11.png")
     return targets

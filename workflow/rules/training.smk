@@ -1,0 +1,271 @@
+# Training by SGD on Shapeset-3x2 (the paper's Sections 3 and 4.3): Figures 2,
+# 3, 4, 9, 10 and 11 and Table 1's Shapeset column. Library:
+# src/glorot/training.py (training, selection, Table 1, resources) and
+# src/glorot/training_plots.py (figures). Helpers (TRAINING, training_curves,
+# training_histograms, ...) live at the end of common.smk. Nothing here runs
+# without a `training` key in the config.
+#
+# A run's checkpoint is a `params` path, not an output: Snakemake deletes the
+# outputs of a failed or killed job, and would delete a checkpoint that was
+# one; as a param it survives, and the rerun of the job resumes from it. The
+# run removes it when it ends.
+
+
+localrules:
+    training_selection,
+    training_table1,
+    figure2,
+    figure3,
+    figure4,
+    figure9,
+    figure10,
+    figure11,
+
+
+rule train:
+    """One SGD run: model (activation, init), learning rate and seed, on the
+    generated training stream, evaluated on the fixed validation and test sets."""
+    input:
+        validation=training_split("validation"),
+        test=training_split("test"),
+    output:
+        curves=f"{TRAINING_RUN}.csv",
+        histograms=f"{TRAINING_RUN}_histograms.csv",
+    log:
+        "results/logs/training/train/{activation}_{init}/lr{lr}_seed{seed}.log",
+    wildcard_constraints:
+        activation="linear|tanh|softsign|sigmoid|relu",
+        lr=r"[0-9][0-9.e+-]*",
+        seed=r"\d+",
+    conda:
+        "../envs/glorot.yaml"
+    # Single-threaded numpy and BLAS: parallelism comes from runs side by side.
+    threads: 1
+    resources:
+        mem_mb=training_mem,
+        runtime=training_runtime,
+    params:
+        training=TRAINING,
+        seed=config["seed"],
+        checkpoint="results/training/checkpoints/{activation}_{init}_lr{lr}_seed{seed}.npz",
+    script:
+        "../scripts/train.py"
+
+
+rule training_selection:
+    """The paper's learning-rate choice: per model, the rate of the grid with
+    the lowest final validation error."""
+    input:
+        training_curves(),
+    output:
+        report(
+            "results/training/selection.csv",
+            caption="../report/training_selection.rst",
+            category="Training",
+        ),
+    log:
+        "results/logs/training/selection.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/training_selection.py"
+
+
+rule training_table1:
+    """Table 1, Shapeset column: test error of each model at its selected rate."""
+    input:
+        curves=training_curves(),
+        selection="results/training/selection.csv",
+    output:
+        report(
+            "results/training/table1.csv",
+            caption="../report/training_table1.rst",
+            category="Training",
+        ),
+    log:
+        "results/logs/training/table1.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        test_size=training_setting("test_size"),
+    script:
+        "../scripts/training_table1.py"
+
+
+rule figure2:
+    """Figure 2: sigmoid, mean and standard deviation of the activations per
+    hidden layer during training."""
+    input:
+        curves=training_curves(*TRAINING_FIGURES["2"]),
+        selection="results/training/selection.csv",
+    output:
+        png=report(
+            "results/figures/training/figure2.png",
+            caption="../report/figure2.rst",
+            category="Training",
+        ),
+        pdf="results/figures/training/figure2.pdf",
+    log:
+        "results/logs/training/figure2.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        models=TRAINING_FIGURES["2"],
+        seed=training_figure_seed(),
+        hidden_widths=training_setting("hidden_widths"),
+    script:
+        "../scripts/figure2.py"
+
+
+rule figure3:
+    """Figure 3: tanh and softsign, 98th percentile and standard deviation of
+    the activations per hidden layer during training."""
+    input:
+        curves=training_curves(*TRAINING_FIGURES["3"]),
+        selection="results/training/selection.csv",
+    output:
+        png=report(
+            "results/figures/training/figure3.png",
+            caption="../report/figure3.rst",
+            category="Training",
+        ),
+        pdf="results/figures/training/figure3.pdf",
+    log:
+        "results/logs/training/figure3.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        models=TRAINING_FIGURES["3"],
+        seed=training_figure_seed(),
+        hidden_widths=training_setting("hidden_widths"),
+    script:
+        "../scripts/figure3.py"
+
+
+rule figure4:
+    """Figure 4: histograms of the activations at the end of training, tanh
+    and softsign."""
+    input:
+        histograms=training_histograms(*TRAINING_FIGURES["4"]),
+        selection="results/training/selection.csv",
+    output:
+        png=report(
+            "results/figures/training/figure4.png",
+            caption="../report/figure4.rst",
+            category="Training",
+        ),
+        pdf="results/figures/training/figure4.pdf",
+    log:
+        "results/logs/training/figure4.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=5,
+    params:
+        models=TRAINING_FIGURES["4"],
+        seed=training_figure_seed(),
+        hidden_widths=training_setting("hidden_widths"),
+    script:
+        "../scripts/figure4.py"
+
+
+rule figure9:
+    """Figure 9: standard deviation of the weight gradients per layer during
+    training, tanh, standard versus normalized initialization."""
+    input:
+        curves=training_curves(*TRAINING_FIGURES["9"]),
+        selection="results/training/selection.csv",
+    output:
+        png=report(
+            "results/figures/training/figure9.png",
+            caption="../report/figure9.rst",
+            category="Training",
+        ),
+        pdf="results/figures/training/figure9.pdf",
+    log:
+        "results/logs/training/figure9.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        models=TRAINING_FIGURES["9"],
+        seed=training_figure_seed(),
+        hidden_widths=training_setting("hidden_widths"),
+    script:
+        "../scripts/figure9.py"
+
+
+rule figure10:
+    """Figure 10: as Figure 3, tanh with normalized initialization."""
+    input:
+        curves=training_curves(*TRAINING_FIGURES["10"]),
+        selection="results/training/selection.csv",
+    output:
+        png=report(
+            "results/figures/training/figure10.png",
+            caption="../report/figure10.rst",
+            category="Training",
+        ),
+        pdf="results/figures/training/figure10.pdf",
+    log:
+        "results/logs/training/figure10.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        models=TRAINING_FIGURES["10"],
+        seed=training_figure_seed(),
+        hidden_widths=training_setting("hidden_widths"),
+    script:
+        "../scripts/figure10.py"
+
+
+rule figure11:
+    """Figure 11: test error during training, every model at its selected rate."""
+    input:
+        curves=training_curves(),
+        selection="results/training/selection.csv",
+    output:
+        png=report(
+            "results/figures/training/figure11.png",
+            caption="../report/figure11.rst",
+            category="Training",
+        ),
+        pdf="results/figures/training/figure11.pdf",
+    log:
+        "results/logs/training/figure11.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        models=training_models(),
+        hidden_widths=training_setting("hidden_widths"),
+    script:
+        "../scripts/figure11.py"

@@ -1,0 +1,39 @@
+"""Rule train: one SGD run (activation, init, learning rate, seed) on Shapeset-3x2.
+
+Resumes from its checkpoint (``params.checkpoint``) if a killed or failed
+earlier attempt left one; see glorot.training.train.
+"""
+
+import os
+
+import numpy as np
+
+from glorot import training
+
+# After the imports: start() pins every BLAS loaded so far, scipy's included.
+from glorot.workflow_io import start
+
+log = start(snakemake.log[0], snakemake.threads)
+w = snakemake.wildcards
+run = training.run_from_config(
+    snakemake.params.training, snakemake.params.seed, w.activation, w.init, w.lr, w.seed
+)
+
+
+def split(path):
+    with np.load(path) as data:
+        return data["images"], data["labels"]
+
+
+checkpoint = snakemake.params.checkpoint
+os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
+log.info("run %s", run.fingerprint())
+result = training.train(
+    run,
+    split(snakemake.input.validation),
+    split(snakemake.input.test),
+    checkpoint=checkpoint,
+    log=log,
+)
+result.write(snakemake.output.curves, snakemake.output.histograms)
+log.info("%s after %d updates", result.status, result.updates)

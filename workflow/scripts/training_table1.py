@@ -1,0 +1,13 @@
+"""Rule training_table1: Table 1's Shapeset column from the selected runs."""
+
+import pandas as pd
+
+from glorot import training
+from glorot.workflow_io import start, write_table
+
+log = start(snakemake.log[0], snakemake.threads)
+curves = pd.concat([pd.read_csv(path) for path in snakemake.input.curves], ignore_index=True)
+selection = pd.read_csv(snakemake.input.selection)
+table = training.table1(selection, training.final_values(curves), snakemake.params.test_size)
+write_table(table, snakemake.output[0])
+log.info("\n%s", table.to_string(index=False))
