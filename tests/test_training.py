@@ -1,0 +1,320 @@
+"""SGD training: gradients, resuming from checkpoints, divergence, learning-rate
+selection, Table 1, and the training part of the workflow on a tiny config."""
+
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from glorot import activations, initializers, shapeset, training
+from workflow_helpers import ROOT, copy_workflow, snakemake
+
+# A tiny run: 2 hidden layers of 8 units, blocks of 70 examples so that
+# minibatches of 10 straddle blocks, checkpoints between evaluations.
+TINY = dict(
+    activation="tanh",
+    init="normalized",
+    learning_rate=0.05,
+    seed=3,
+    run_seed=1,
+    widths=(1024, 8, 8, 9),
+    updates=240,
+    batch_size=10,
+    eval_every=40,
+    checkpoint_every=70,
+    test_examples=30,
+    block_size=70,
+    pixels="neg",
+    histogram_bins=20,
+)
+
+
+@pytest.fixture(scope="module")
+def sets():
+    rng = np.random.default_rng(11)
+    return shapeset.generate(rng, 60, neg=True), shapeset.generate(rng, 50, neg=True)
+
+
+def csv_bytes(result, tmp_path, name):
+    curves, histograms = tmp_path / f"{name}.csv", tmp_path / f"{name}_histograms.csv"
+    result.write(curves, histograms)
+    return curves.read_bytes(), histograms.read_bytes()
+
+
+@pytest.mark.parametrize("activation", ["tanh", "softsign", "sigmoid"])
+def test_gradients_with_biases_match_finite_differences(activation):
+    rng = np.random.default_rng(0)
+    widths = [7, 5, 4, 3]
+    weights = initializers.sample_network(rng, "normalized", widths, np.float64)
+    biases = [0.3 * rng.standard_normal(n) for n in widths[1:]]
+    x = rng.standard_normal((4, widths[0]))
+    y = rng.integers(0, widths[-1], size=4)
+    cost, dw, db = training.gradients(x, y, weights, biases, activation)
+    eps = 1e-6
+    for params, grads in ((weights, dw), (biases, db)):
+        for p, g in zip(params, grads):
+            numeric = np.zeros_like(p)
+            for index in np.ndindex(p.shape):
+                p[index] += eps
+                up = training.gradients(x, y, weights, biases, activation)[0]
+                p[index] -= 2 * eps
+                down = training.gradients(x, y, weights, biases, activation)[0]
+                p[index] += eps
+                numeric[index] = (up - down) / (2 * eps)
+            np.testing.assert_allclose(g, numeric, rtol=1e-6, atol=1e-9)
+    # The cost is the mean over the minibatch.
+    s, _ = training.forward(x, weights, biases, activations.get(activation)[0])
+    p = np.exp(s[-1]) / np.exp(s[-1]).sum(axis=1, keepdims=True)
+    assert cost == pytest.approx(-np.mean(np.log(p[np.arange(4), y])))
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sgd_step_is_minus_learning_rate_times_gradient(dtype):
+    rng = np.random.default_rng(1)
+    widths = [12, 6, 5, 3]
+    weights = initializers.sample_network(rng, "standard", widths, dtype)
+    biases = [(0.1 * rng.standard_normal(n)).astype(dtype) for n in widths[1:]]
+    x = rng.standard_normal((10, widths[0])).astype(dtype)
+    y = rng.integers(0, 3, size=10)
+    cost, dw, db = training.gradients(x, y, weights, biases, "softsign")
+    expected_w = [w - 0.2 * g for w, g in zip(weights, dw)]
+    expected_b = [b - 0.2 * g for b, g in zip(biases, db)]
+    step_cost = training.sgd_step(x, y, weights, biases, "softsign", 0.2)
+    assert step_cost == pytest.approx(cost, rel=1e-6)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    for got, want in zip(weights + biases, expected_w + expected_b):
+        assert got.dtype == dtype
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
+
+
+def test_stream_blocks_are_regenerated_identically():
+    stream = training.TrainingStream(3, 1, 70, "neg")
+    x, y = stream.examples(65, 10)  # straddles blocks 0 and 1
+    fresh = training.TrainingStream(3, 1, 70, "neg")
+    x1, y1 = fresh.examples(70, 5)  # block 1 first, alone
+    np.testing.assert_array_equal(x[5:], x1)
+    np.testing.assert_array_equal(y[5:], y1)
+    other = training.TrainingStream(3, 2, 70, "neg")  # another run seed
+    assert not np.array_equal(other.examples(65, 10)[0], x)
+
+
+def test_run_records_every_quantity(sets, tmp_path):
+    run = training.Run(**TINY)
+    result = training.train(run, *sets)
+    assert result.status == "completed" and result.updates == run.updates
+    c = result.curves
+    assert list(c.columns) == training.CURVE_COLUMNS
+    assert (c["status"] == "ok").all()
+    records = sorted(c["update"].unique())
+    assert records == [0, 40, 80, 120, 160, 200, 240]
+    per_update = c[c["update"] == 240].groupby("quantity")["layer"].apply(list).to_dict()
+    assert per_update["activation_std"] == [1, 2]
+    assert per_update["weight_gradient_std"] == [0, 1, 2]
+    assert set(per_update) == set(training.QUANTITIES)
+    assert "train_cost" not in set(c.loc[c["update"] == 0, "quantity"])
+    errors = c[c["quantity"].isin(["validation_error", "test_error"])]["value"]
+    assert ((errors >= 0) & (errors <= 1)).all()
+    h = result.histograms
+    assert list(h.columns) == training.HISTOGRAM_COLUMNS
+    # Every record, every hidden layer: all test examples x units counted once.
+    counts = h.groupby(["update", "layer"])["count"].sum()
+    assert len(counts) == len(records) * 2
+    assert (counts == run.test_examples * 8).all()
+
+
+def test_killed_run_resumes_to_identical_bytes(sets, tmp_path):
+    run = training.Run(**TINY)
+    whole = training.train(run, *sets, checkpoint=tmp_path / "whole.npz")
+    assert not (tmp_path / "whole.npz").exists()  # removed at the end
+    expected = csv_bytes(whole, tmp_path, "whole")
+
+    checkpoint = tmp_path / "killed.npz"
+    # Killed after 100 updates: the last checkpoint is at 70, updates 71-100 are lost.
+    assert training.train(run, *sets, checkpoint=checkpoint, stop_after=100) is None
+    with np.load(checkpoint) as saved:
+        assert int(saved["update"]) == 70
+        assert int(saved["block"]) == 10 and int(saved["block_offset"]) == 0
+    # Killed again, after the checkpoint at 210, then run to the end.
+    assert training.train(run, *sets, checkpoint=checkpoint, stop_after=230) is None
+    with np.load(checkpoint) as saved:
+        assert int(saved["update"]) == 210
+    resumed = training.train(run, *sets, checkpoint=checkpoint)
+    assert csv_bytes(resumed, tmp_path, "resumed") == expected
+    assert not checkpoint.exists()
+
+
+def test_checkpoint_of_another_run_is_ignored(sets, tmp_path):
+    checkpoint = tmp_path / "run.npz"
+    training.train(training.Run(**TINY), *sets, checkpoint=checkpoint, stop_after=80)
+    other = training.Run(**{**TINY, "learning_rate": 0.01})
+    fresh = training.train(other, *sets)
+    reused = training.train(other, *sets, checkpoint=checkpoint)
+    assert csv_bytes(reused, tmp_path, "a") == csv_bytes(fresh, tmp_path, "b")
+
+
+KILL_SCRIPT = """
+import sys, numpy as np
+from glorot import shapeset, training
+run = training.Run(**{tiny!r})
+rng = np.random.default_rng(11)
+sets = shapeset.generate(rng, 60, neg=True), shapeset.generate(rng, 50, neg=True)
+training.train(run, *sets, checkpoint=sys.argv[1])
+"""
+
+
+def test_run_killed_by_sigkill_resumes_to_identical_bytes(sets, tmp_path):
+    """A real kill -9 while a run is writing checkpoints; the rerun resumes."""
+    tiny = {**TINY, "updates": 6000, "eval_every": 2000, "checkpoint_every": 50,
+            "block_size": 1000}
+    checkpoint = tmp_path / "run.npz"
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT.format(tiny=tiny), str(checkpoint)]
+    )
+    deadline = time.monotonic() + 60
+    while not checkpoint.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    assert checkpoint.exists(), "the run ended before it could be killed"
+    run = training.Run(**tiny)
+    with np.load(checkpoint) as saved:
+        assert 0 < int(saved["update"]) < run.updates
+    resumed = training.train(run, *sets, checkpoint=checkpoint)
+    whole = training.train(run, *sets)
+    assert csv_bytes(resumed, tmp_path, "resumed") == csv_bytes(whole, tmp_path, "whole")
+
+
+# linear: the cost overflows to inf/NaN; tanh: it stays finite but huge.
+@pytest.mark.parametrize("activation", ["linear", "tanh"])
+def test_diverging_run_ends_with_a_diverged_row(activation, sets, tmp_path, caplog):
+    run = training.Run(**{**TINY, "activation": activation, "learning_rate": 1e6})
+    result = training.train(run, *sets, checkpoint=tmp_path / "run.npz")
+    assert result.status == "diverged"
+    assert result.updates < run.updates
+    last = result.curves.iloc[-1]
+    assert last["status"] == "diverged" and last["quantity"] == "train_cost"
+    assert (result.curves["status"] == "diverged").sum() == 1
+    assert "DIVERGED" in caplog.text
+    result.write(tmp_path / "c.csv", tmp_path / "h.csv")  # writes like any run
+    finals = training.final_values(pd.read_csv(tmp_path / "c.csv"))
+    assert finals["status"].tolist() == ["diverged"]
+    assert np.isnan(finals["validation_error"].iloc[0])
+
+
+def finals_table(rows):
+    keys = ["activation", "init", "learning_rate", "seed", "status", "updates",
+            "validation_error", "validation_cost", "test_error"]
+    return pd.DataFrame([dict(zip(keys, r)) for r in rows])
+
+
+def test_selection_picks_the_lowest_validation_error():
+    nan = float("nan")
+    finals = finals_table([
+        # tanh/standard: 0.03 is best on validation (not on test).
+        ("tanh", "standard", 0.01, 0, "completed", 100, 0.50, 1.2, 0.40),
+        ("tanh", "standard", 0.03, 0, "completed", 100, 0.30, 1.1, 0.45),
+        ("tanh", "standard", 0.1, 0, "diverged", 60, nan, nan, nan),
+        # softsign: mean over two seeds decides (0.1: 0.25, 0.01: 0.3); a rate
+        # with one diverged seed is never chosen.
+        ("softsign", "normalized", 0.01, 0, "completed", 100, 0.20, 1.0, 0.2),
+        ("softsign", "normalized", 0.01, 1, "completed", 100, 0.40, 1.0, 0.2),
+        ("softsign", "normalized", 0.1, 0, "completed", 100, 0.30, 1.0, 0.2),
+        ("softsign", "normalized", 0.1, 1, "completed", 100, 0.20, 1.0, 0.2),
+        ("softsign", "normalized", 0.3, 0, "completed", 100, 0.10, 1.0, 0.2),
+        ("softsign", "normalized", 0.3, 1, "diverged", 10, nan, nan, nan),
+        # sigmoid: tied errors, the lower validation cost wins.
+        ("sigmoid", "standard", 0.01, 0, "completed", 100, 0.83, 2.10, 0.83),
+        ("sigmoid", "standard", 0.1, 0, "completed", 100, 0.83, 2.05, 0.83),
+        # relu: every rate diverged, nothing selected.
+        ("relu", "he", 0.1, 0, "diverged", 5, nan, nan, nan),
+    ])
+    sel = training.select_learning_rates(finals)
+    chosen = {(r.activation, r.init): r.learning_rate for r in sel[sel["selected"]].itertuples()}
+    assert chosen == {("tanh", "standard"): "0.03", ("softsign", "normalized"): "0.1",
+                      ("sigmoid", "standard"): "0.1"}
+    assert sel.loc[(sel["activation"] == "softsign") & (sel["learning_rate"] == "0.3"),
+                   "diverged"].item() == 1
+
+    table = training.table1(sel, finals, test_size=1000)
+    assert table["model"].tolist() == ["Softsign N", "Tanh", "Sigmoid"]  # the paper's order
+    tanh = table[table["model"] == "Tanh"].iloc[0]
+    assert tanh["test_error_percent"] == pytest.approx(45.0)
+    assert tanh["paper_test_error_percent"] == 27.15
+    assert tanh["binomial_se_percent"] == pytest.approx(100 * np.sqrt(0.45 * 0.55 / 1000))
+    assert table.loc[table["model"] == "Softsign N", "seeds"].item() == 2
+
+
+def test_resources_grow_with_the_config():
+    small = {"hidden_widths": [20] * 2, "updates": 1000, "batch_size": 10, "eval_every": 100,
+             "validation_size": 100, "test_size": 100, "test_examples": 30, "block_size": 100,
+             "dtype": "float32", "histograms": {"bins": 10, "range": [-1, 1]}}
+    paper = {**small, "hidden_widths": [1000] * 5, "updates": 5_000_000,
+             "validation_size": 10000, "test_size": 10000, "test_examples": 300,
+             "block_size": 10000, "eval_every": 20000}
+    assert training.train_mem_mb(small) < training.train_mem_mb(paper) < 2000
+    assert 5 <= training.train_runtime_min(small) < training.train_runtime_min(paper)
+
+
+TRAINING_CONFIG = {
+    "seed": 5,
+    "experiments": {
+        "tiny": {"widths": [10, 8, 3], "activations": ["tanh"], "inits": ["standard"],
+                 "input": "gaussian", "examples": 20, "networks": 2},
+    },
+    "training": {
+        "hidden_widths": [6, 6],
+        "learning_rates": [0.01, 0.1],
+        "updates": 60,
+        "eval_every": 20,
+        "checkpoint_every": 30,
+        "test_examples": 20,
+        "validation_size": 40,
+        "test_size": 40,
+        "block_size": 200,
+        "histograms": {"bins": 10},
+    },
+}
+
+
+@pytest.mark.workflow
+def test_workflow_training_targets(tmp_path):
+    workdir = copy_workflow(tmp_path, TRAINING_CONFIG)
+    targets = ["results/training/table1.csv"] + [
+        f"results/figures/training/figure{k}.png" for k in (2, 3, 4, 9, 10, 11)
+    ]
+    snakemake(workdir, "--cores", "2", *targets)
+    table = pd.read_csv(workdir / "results/training/table1.csv")
+    assert table["model"].tolist() == ["Softsign", "Softsign N", "Tanh", "Tanh N", "Sigmoid"]
+    assert (table["updates"] == 60).all()
+    selection = pd.read_csv(workdir / "results/training/selection.csv")
+    assert len(selection) == 10 and selection["selected"].sum() == 5
+    runs = list((workdir / "results/training/runs").rglob("*.csv"))
+    assert len(runs) == 20  # 5 models x 2 rates, curves and histograms
+    assert not list((workdir / "results/training/checkpoints").glob("*"))
+    for k in (2, 3, 4, 9, 10, 11):
+        assert (workdir / f"results/figures/training/figure{k}.pdf").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (lambda t: t.update(test_examples=500, test_size=400), ["test_examples", "500"]),
+        (lambda t: t.update(histograms={"bins": 10, "range": [1.0, -1.0]}), ["range"]),
+        (lambda t: t["models"].append(dict(t["models"][0])), ["models", "more than once"]),
+    ],
+)
+def test_config_rules_between_keys(edit, words):
+    with open(ROOT / "config" / "config.yaml") as handle:
+        config = yaml.safe_load(handle)["training"]
+    training.check_config(config)
+    edit(config)
+    with pytest.raises(ValueError) as error:
+        training.check_config(config)
+    for word in words:
+        assert word in str(error.value)
