@@ -318,3 +318,18 @@ def test_config_rules_between_keys(edit, words):
         training.check_config(config)
     for word in words:
         assert word in str(error.value)
+
+
+def test_paper_config_is_complete_and_valid():
+    from glorot.config import check
+
+    with open(ROOT / "config" / "paper.yaml") as handle:
+        paper = yaml.safe_load(handle)
+    with open(ROOT / "config" / "config.yaml") as handle:
+        default = yaml.safe_load(handle)
+    check(paper, ROOT / "workflow" / "schemas" / "config.schema.yaml")
+    assert paper["experiments"] == default["experiments"]
+    assert paper["training"]["hidden_widths"] == [1000] * 5
+    assert paper["training"]["batch_size"] == 10
+    assert paper["training"]["updates"] >= 1_000_000
+    training.check_config(paper["training"])
