@@ -532,6 +532,8 @@ def train(run, validation, test, checkpoint=None, stop_after=None, log=None):
 
     status = "completed"
     if update == 0 and not record.update and not evaluate(0):
+        record.add(0, "train_cost", None, math.nan, status="diverged")
+        log.error("DIVERGED before training: non-finite activations on the test examples")
         status = "diverged"
     started, start_update = time.perf_counter(), update
     while status == "completed" and update < run.updates:
