@@ -25,6 +25,6 @@ def start(log_path, threads):
     return logging.getLogger("glorot")
 
 
-def write_table(table, path):
+def write_table(table, path, float_format=FLOAT_FORMAT):
     """Write a DataFrame as CSV with a fixed float format and line ending."""
-    table.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    table.to_csv(path, index=False, float_format=float_format, lineterminator="\n")

@@ -9,5 +9,6 @@ log = start(snakemake.log[0], snakemake.threads)
 curves = pd.concat([pd.read_csv(path) for path in snakemake.input.curves], ignore_index=True)
 selection = pd.read_csv(snakemake.input.selection)
 table = training.table1(selection, training.final_values(curves), snakemake.params.test_size)
-write_table(table, snakemake.output[0])
+# A table for people: percentages to two decimals, as the paper prints them.
+write_table(table.round(2), snakemake.output[0], float_format="%.6g")
 log.info("\n%s", table.to_string(index=False))
