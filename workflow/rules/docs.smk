@@ -3,12 +3,14 @@
 # files); refresh them with `snakemake --cores all docs`.
 
 README_FIGURES = ["figure6", "figure7", "figure8", "variance_by_layer", "jacobian"]
+README_TRAINING_FIGURES = ["figure3", "figure11"]
 
 
 localrules:
     docs,
     derivation,
     readme_figures,
+    readme_training_figures,
 
 
 rule docs:
@@ -16,6 +18,7 @@ rule docs:
         "docs/derivation.md",
         expand("docs/figures/{name}.png", name=README_FIGURES),
         "docs/figures/shapeset_samples.png",
+        expand("docs/figures/training_{name}.png", name=README_TRAINING_FIGURES),
 
 
 rule derivation:
@@ -60,3 +63,21 @@ rule readme_figures:
         runtime=5,
     shell:
         "cp {input} docs/figures/ 2> {log}"
+
+
+rule readme_training_figures:
+    """Refresh the training figures the README shows."""
+    input:
+        "results/figures/training/{name}.png",
+    output:
+        "docs/figures/training_{name}.png",
+    log:
+        "results/logs/readme_training_{name}.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=200,
+        runtime=5,
+    shell:
+        "cp {input} {output} 2> {log}"
