@@ -155,7 +155,7 @@ rule figure3:
         seed=training_figure_seed(),
         hidden_widths=training_setting("hidden_widths"),
     script:
-        "../scripts/figure3.py"
+        "../scripts/figure_percentiles.py"
 
 
 rule figure4:
@@ -241,7 +241,7 @@ rule figure10:
         seed=training_figure_seed(),
         hidden_widths=training_setting("hidden_widths"),
     script:
-        "../scripts/figure10.py"
+        "../scripts/figure_percentiles.py"
 
 
 rule figure11:

@@ -1,4 +1,6 @@
-"""Rule figure3: the paper's Figure 3: tanh and softsign, 98th percentile and standard deviation of the activations per layer during training."""
+"""Rules figure3 and figure10: the paper's Figures 3 and 10, the 98th percentile and
+standard deviation of the activations per layer during training (Figure 3:
+tanh and softsign, standard init; Figure 10: tanh, normalized init)."""
 
 import pandas as pd
 
