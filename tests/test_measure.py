@@ -67,3 +67,46 @@ def test_every_pass_sees_the_same_inputs():
     labels = np.concatenate([y for _, y in source.chunks(11)])
     np.testing.assert_array_equal(first, again)
     np.testing.assert_array_equal(labels, next(source.chunks(50))[1])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("activation", ["linear", "tanh", "softsign", "sigmoid", "relu"])
+def test_buffered_pass_gives_the_bits_of_forward_and_backward(activation, dtype):
+    weights, source = setup(dtype=dtype)
+    x, y = next(source.chunks(50))
+    f, f_prime = activations.get(activation)
+    s, z = network.forward(x, weights, f)
+    g = network.backward(s, weights, f_prime, y)
+    s2, z2, fp2, g2, _ = network._pass(x, y, weights, activation)
+    for i in range(len(weights)):
+        np.testing.assert_array_equal(s2[i], s[i])
+        np.testing.assert_array_equal(z2[i], z[i])
+        np.testing.assert_array_equal(g2[i], g[i])
+        if i < len(weights) - 1:
+            np.testing.assert_array_equal(fp2[i], f_prime(s[i]))
+
+
+def test_weight_gradient_histogram_in_blocks_matches_full_products():
+    from glorot.moments import Histogram
+
+    rng = np.random.default_rng(9)
+    z = rng.standard_normal((7, 300)).astype(np.float32)
+    g = (0.05 * rng.standard_normal((7, 40))).astype(np.float32)
+    blocked, full = Histogram(-0.1, 0.1, 37), Histogram(-0.1, 0.1, 37)
+    blocked.add_outer(z, g)
+    full.add(network.weight_gradient(z, g))
+    np.testing.assert_array_equal(blocked.counts, full.counts)
+    assert (blocked.underflow, blocked.overflow) == (full.underflow, full.overflow)
+
+
+def test_histogram_with_many_values_on_edges_and_nan():
+    from glorot.moments import Histogram
+
+    edges = np.linspace(-1, 1, 11)
+    values = np.concatenate([np.repeat(edges, 5000), np.zeros(70_000)]).astype(np.float32)
+    h = Histogram(-1.0, 1.0, 10)
+    h.add(values)
+    counts, _ = np.histogram(values.astype(np.float64), 10, (-1.0, 1.0))
+    np.testing.assert_array_equal(h.counts, counts)
+    with pytest.raises(ValueError, match="NaN"):
+        h.add(np.array([0.1, np.nan], dtype=np.float32))

@@ -21,13 +21,16 @@ def measure_mem_mb(experiment):
     b = _bytes_per_value(experiment)
     chunk = min(experiment.get("chunk_size", 1000), experiment["examples"])
     weights = sum(n * m for n, m in zip(widths[:-1], widths[1:])) * b
-    # s, z, dC/ds and f'(s) for every layer, plus float64 temporaries of one layer.
-    passes = 4 * chunk * sum(widths) * b + 3 * chunk * max(widths) * 8
-    hist_examples = experiment.get("histograms", {}).get("weight_gradient_examples", 10)
+    # s, z, dC/ds and f'(s) for every layer (reused buffers), one float64 copy
+    # of a chunk's layer for the moments, and the chunk the input source holds.
+    passes = 4 * chunk * sum(widths) * b + chunk * max(widths) * 8 + chunk * widths[0] * 8
+    # Shapeset inputs are a fixed split held whole in memory.
+    data = experiment["examples"] * widths[0] * b if experiment.get("input") == "shapeset" else 0
+    # The jacobian rule shares these requests: the Jacobians of every hidden
+    # layer at its examples, and a float64 copy of one layer's for the SVD.
     largest = max(n * m for n, m in zip(widths[:-1], widths[1:]))
-    # The per-example weight gradients of the histogrammed examples, in float64.
-    weight_gradient_hist = 3 * min(hist_examples, chunk) * largest * 8
-    total = weights + passes + weight_gradient_hist
+    jacobians = experiment.get("jacobian_examples", 3) * largest * (b * (len(widths) - 2) + 8)
+    total = weights + passes + data + jacobians
     return PYTHON_BASELINE_MB + math.ceil(total / 1e6)
 
 
