@@ -5,6 +5,8 @@ import sys
 
 from threadpoolctl import threadpool_limits
 
+from . import initializers, inputs
+
 # Seventeen significant digits round-trip every float64, so a table re-read
 # gives the numbers that were written, and equal numbers give equal bytes.
 FLOAT_FORMAT = "%.17g"
@@ -28,3 +30,16 @@ def start(log_path, threads):
 def write_table(table, path, float_format=FLOAT_FORMAT):
     """Write a DataFrame as CSV with a fixed float format and line ending."""
     table.to_csv(path, index=False, float_format=float_format, lineterminator="\n")
+
+
+def sampled_network(snakemake):
+    """(experiment config, init, network index, weights, input source) of a
+    per-network job (rules measure and jacobian), from its wildcards, params
+    and input: both rules see the same weights and the same inputs."""
+    exp = snakemake.params.experiment
+    name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
+    network = int(snakemake.wildcards.network)
+    seed = snakemake.params.seed
+    weights = initializers.for_network(exp, seed, name, init, network)
+    source = inputs.for_network(exp, seed, name, network, *snakemake.input)
+    return exp, init, network, weights, source

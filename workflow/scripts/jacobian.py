@@ -3,16 +3,11 @@
 import numpy as np
 import pandas as pd
 
-from glorot import initializers, inputs, jacobian
-from glorot.workflow_io import start, write_table
+from glorot import jacobian
+from glorot.workflow_io import sampled_network, start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-exp = snakemake.params.experiment
-seed = snakemake.params.seed
-name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
-network = int(snakemake.wildcards.network)
-weights = initializers.for_network(exp, seed, name, init, network)
-source = inputs.for_network(exp, seed, name, network, *snakemake.input)
+exp, init, network, weights, source = sampled_network(snakemake)
 # The first examples of the same inputs the measure rule uses.
 x, _ = next(source.chunks(exp["jacobian_examples"]))
 rows = []

@@ -2,16 +2,11 @@
 
 import pandas as pd
 
-from glorot import initializers, inputs, measure
-from glorot.workflow_io import start, write_table
+from glorot import measure
+from glorot.workflow_io import sampled_network, start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-exp = snakemake.params.experiment
-seed = snakemake.params.seed
-name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
-network = int(snakemake.wildcards.network)
-weights = initializers.for_network(exp, seed, name, init, network)
-source = inputs.for_network(exp, seed, name, network, *snakemake.input)
+exp, init, network, weights, source = sampled_network(snakemake)
 hist = exp["histograms"]
 ranges = {q: hist[q] for q in measure.HISTOGRAM_QUANTITIES}
 
