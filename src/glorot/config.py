@@ -1,7 +1,5 @@
 """Config checking: one short message naming the key and the bad value."""
 
-import copy
-
 import jsonschema
 import yaml
 
@@ -26,7 +24,7 @@ def check(config, schema_path):
     with open(schema_path) as handle:
         schema = yaml.safe_load(handle)
     validator = jsonschema.Draft202012Validator(schema)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(copy.deepcopy(config)))
+    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
     if error is None:
         check_consistency(config)
         return

@@ -62,14 +62,6 @@ def assumptions_markdown(assumptions, activation):
     return "\n".join(lines)
 
 
-def weight_gradient_spread(table, activation, init, layers):
-    """max / min over ``layers`` of the measured weight-gradient variance."""
-    t = table[(table["quantity"] == "weight_gradient") & (table["activation"] == activation)
-              & (table["init"] == init) & (table["layer"].isin(layers))]
-    values = t["measured"].to_numpy()
-    return float(values.max() / values.min())
-
-
 def eq14_text(table, activation, init, layers, label):
     """One sentence on how much the weight-gradient variance varies across layers,
     measured and as the corrected eq. (7) predicts."""

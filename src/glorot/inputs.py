@@ -46,10 +46,16 @@ class ArrayInputs:
         self.x = np.asarray(x, dtype=dtype)
         self.y = np.asarray(y)
         self.examples = len(self.x)
-        pooled = self.x.astype(np.float64)
-        # Pooled over pixels and examples, as the per-layer statistics are.
-        self.mean = float(pooled.mean())
-        self.variance = float(pooled.var())
+
+    # Pooled over pixels and examples, as the per-layer statistics are; only
+    # the predict rule needs them, so they are computed when asked for.
+    @property
+    def mean(self):
+        return float(self.x.mean(dtype=np.float64))
+
+    @property
+    def variance(self):
+        return float(self.x.var(dtype=np.float64))
 
     @classmethod
     def from_npz(cls, path, dtype=np.float32):

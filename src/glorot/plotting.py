@@ -30,7 +30,7 @@ PREDICTION_STYLES = {
 HIDDEN_LAYER_OFFSET = {"activation": 0, "backprop_gradient": 1, "weight_gradient": 1}
 
 
-def _save_style():
+def _style():
     plt.rcParams.update({"font.size": 10, "axes.titlesize": 11, "legend.fontsize": 8})
 
 
@@ -42,7 +42,7 @@ def layer_histogram_figure(histograms, quantity, activation, title):
     networks and examples) falling in each bin; values outside the plotted
     range are counted in the total and reported in the legend.
     """
-    _save_style()
+    _style()
     h = histograms[(histograms["activation"] == activation) & (histograms["quantity"] == quantity)]
     layers = sorted(h["layer"].unique())
     d = max(layers)
@@ -74,7 +74,7 @@ def variance_by_layer_figure(table, experiment, activations, inits,
     """Grid: one column per quantity, one row per activation (in the order given);
     measured means with 95% intervals as markers per init, predictions as lines
     (solid: corrected linear regime; dashed: mean-field; dotted: printed bounds)."""
-    _save_style()
+    _style()
     fig, axes = plt.subplots(
         len(activations), len(quantities),
         figsize=(4.2 * len(quantities), 3.0 * len(activations) + 0.8),
@@ -114,7 +114,7 @@ def variance_by_layer_figure(table, experiment, activations, inits,
 def jacobian_figure(table, experiment, activations, inits, paper_values=None):
     """Average singular value of J^i = dz^{i+1}/dz^i per layer (eq. 17), per
     activation and init, with 95% intervals; the paper's tanh values as lines."""
-    _save_style()
+    _style()
     fig, axes = plt.subplots(1, len(activations), figsize=(3.6 * len(activations), 3.4),
                              squeeze=False, sharey=True, constrained_layout=True)
     for ax, activation in zip(axes[0], activations):

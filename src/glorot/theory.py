@@ -59,8 +59,8 @@ def glorot_backprop_variance(widths, var_w, var_top, printed=False):
     """
     b = backward_factors(widths, var_w)
     d = len(b) - 1
-    first = (lambda i: i) if printed else (lambda i: i + 1)
-    return np.array([var_top * np.prod(b[first(i) : d + 1]) for i in range(d + 1)])
+    skip = 0 if printed else 1
+    return np.array([var_top * np.prod(b[i + skip : d + 1]) for i in range(d + 1)])
 
 
 def glorot_weight_gradient_variance(widths, var_w, var_x, var_top, printed=False):
