@@ -100,13 +100,6 @@ def test_class_label_maps_every_kind_configuration_regardless_of_order():
         assert sorted(S.CLASS_NAMES[label].split("+")) == drawn
 
 
-def test_generate_labels_are_those_of_the_drawn_scene():
-    images, labels = S.generate(np.random.default_rng(5), 500)
-    scene = S.sample_scene(np.random.default_rng(5), 500)
-    np.testing.assert_array_equal(labels, S.class_label(scene.kinds))
-    np.testing.assert_array_equal(images, S.render(scene))
-
-
 def test_images_show_as_many_objects_as_the_label_says(scene, masks):
     """Each object has its own grey, from a range disjoint from the
     background's, and the first stays at least half visible: an image has

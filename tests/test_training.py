@@ -151,6 +151,7 @@ def test_killed_run_resumes_to_identical_bytes(sets, tmp_path):
 def test_checkpoint_of_another_run_is_ignored(sets, tmp_path):
     checkpoint = tmp_path / "run.npz"
     training.train(training.Run(**TINY), *sets, checkpoint=checkpoint, stop_after=80)
+    assert checkpoint.exists()  # so the second run really meets a foreign checkpoint
     other = training.Run(**{**TINY, "learning_rate": 0.01})
     fresh = training.train(other, *sets)
     reused = training.train(other, *sets, checkpoint=checkpoint)
@@ -333,3 +334,40 @@ def test_paper_config_is_complete_and_valid():
     assert paper["training"]["batch_size"] == 10
     assert paper["training"]["updates"] >= 1_000_000
     training.check_config(paper["training"])
+
+
+def test_recorded_statistics_match_numpy(monkeypatch):
+    """layer_statistics and error_and_cost against a direct numpy computation,
+    on a small network with non-zero biases and an evaluation split into chunks."""
+    rng = np.random.default_rng(11)
+    widths = [12, 9, 7, 4]
+    weights = [rng.standard_normal((a, b)) / np.sqrt(a) for a, b in zip(widths[:-1], widths[1:])]
+    biases = [0.1 * rng.standard_normal(b) for b in widths[1:]]
+    x = rng.standard_normal((25, 12))
+    y = rng.integers(0, 4, size=25)
+    monkeypatch.setattr(training, "EVAL_CHUNK", 7)  # 25 examples in 4 chunks
+    stats, counts, finite = training.layer_statistics(x, y, weights, biases, "tanh", (-1, 1), 10)
+    assert finite
+    z, s = [x], []
+    for i, (w, b) in enumerate(zip(weights, biases)):
+        s.append(z[i] @ w + b)
+        if i < len(weights) - 1:
+            z.append(np.tanh(s[i]))
+    p = np.exp(s[-1] - s[-1].max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    g = [None] * len(weights)
+    g[-1] = p - np.eye(4)[y]
+    for i in range(len(weights) - 2, -1, -1):
+        g[i] = (1 - np.tanh(s[i]) ** 2) * (g[i + 1] @ weights[i + 1].T)
+    for i in range(1, len(weights)):
+        assert stats["activation_mean", i] == pytest.approx(z[i].mean(), rel=1e-9, abs=1e-12)
+        assert stats["activation_std", i] == pytest.approx(z[i].std(), rel=1e-9)
+        assert stats["activation_p98", i] == pytest.approx(np.percentile(z[i], 98), rel=1e-12)
+        hist, _ = np.histogram(z[i], 10, (-1, 1))
+        np.testing.assert_array_equal(counts[i - 1][1:-1], hist)
+    for i in range(len(weights)):
+        per_example = z[i][:, :, None] * g[i][:, None, :]
+        assert stats["weight_gradient_std", i] == pytest.approx(per_example.std(), rel=1e-9)
+    error, cost = training.error_and_cost(x, y, weights, biases, "tanh")
+    assert error == np.mean(s[-1].argmax(axis=1) != y)
+    assert cost == pytest.approx(-np.log(p[np.arange(25), y]).mean(), rel=1e-12)
