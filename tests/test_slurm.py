@@ -14,13 +14,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+
+from workflow_helpers import ROOT, SNAKEMAKE, copy_workflow, csv_files
 
 pytestmark = pytest.mark.slurm
 
-ROOT = Path(__file__).resolve().parents[1]
-# The snakemake next to this interpreter: .venv/bin/snakemake under CI.
-SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 START = ROOT / "scripts" / "slurm" / "start.sh"
 STOP = ROOT / "scripts" / "slurm" / "stop.sh"
 PIDFILES = {
@@ -91,17 +89,6 @@ def slurm():
     stop_started()
 
 
-def copy_workflow(dest):
-    """Snakefile, workflow/ and config/ in ``dest``, with the tiny config."""
-    ignore = shutil.ignore_patterns("__pycache__")
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "Snakefile", dest)
-    shutil.copytree(ROOT / "workflow", dest / "workflow", ignore=ignore)
-    shutil.copytree(ROOT / "config", dest / "config", ignore=ignore)
-    (dest / "config" / "config.yaml").write_text(yaml.safe_dump(TINY, sort_keys=False))
-    return dest
-
-
 def tail_of_logs(workdir):
     """Job logs and SLURM logs of a run, for a failure message."""
     parts = []
@@ -127,13 +114,6 @@ def run_snakemake(workdir, *args):
     return output
 
 
-def csv_files(workdir):
-    results = workdir / "results"
-    return {
-        str(p.relative_to(results)): p.read_bytes() for p in sorted(results.rglob("*.csv"))
-    }
-
-
 def node_cpus():
     """CPUs of the (single) SLURM node: the most one submission may ask for."""
     out = subprocess.run(
@@ -143,10 +123,10 @@ def node_cpus():
 
 
 def test_slurm_run_matches_local_run(slurm, tmp_path):
-    local = copy_workflow(tmp_path / "local")
+    local = copy_workflow(tmp_path / "local", TINY)
     run_snakemake(local, "--cores", "2")
 
-    cluster = copy_workflow(tmp_path / "slurm")
+    cluster = copy_workflow(tmp_path / "slurm", TINY)
     output = run_snakemake(
         cluster,
         "--workflow-profile",

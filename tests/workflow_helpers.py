@@ -16,7 +16,12 @@ def copy_workflow(dest, config):
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "Snakefile", dest)
-    shutil.copytree(ROOT / "workflow", dest / "workflow", dirs_exist_ok=True)
+    shutil.copytree(
+        ROOT / "workflow",
+        dest / "workflow",
+        dirs_exist_ok=True,
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
     (dest / "config").mkdir(exist_ok=True)
     with open(dest / "config" / "config.yaml", "w") as handle:
         yaml.safe_dump(config, handle, sort_keys=False)
