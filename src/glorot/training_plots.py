@@ -16,7 +16,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.ticker import EngFormatter  # noqa: E402
 
-from .training import model_label  # noqa: E402
+from .training import learning_rate_label, model_label  # noqa: E402
 
 ACTIVATION_LABELS = {"tanh": "tanh", "softsign": "softsign", "sigmoid": "sigmoid",
                      "relu": "relu", "linear": "linear"}
@@ -59,7 +59,7 @@ def selected_runs(table, selection, models, seed=None):
                      & (table["learning_rate"].astype(float) == lr)]
         if seed is not None:
             rows = rows[rows["seed"] == seed]
-        out[activation, init] = (rows, f"{lr:g}")
+        out[activation, init] = (rows, learning_rate_label(lr))
     return out
 
 
