@@ -115,7 +115,7 @@ def jacobian_figure(table, experiment, activations, inits, paper_values=None):
     """Average singular value of J^i = dz^{i+1}/dz^i per layer (eq. 17), per
     activation and init, with 95% intervals; the paper's tanh values as lines."""
     _style()
-    fig, axes = plt.subplots(1, len(activations), figsize=(3.6 * len(activations), 3.4),
+    fig, axes = plt.subplots(1, len(activations), figsize=(max(3.6 * len(activations), 7.0), 3.4),
                              squeeze=False, sharey=True, constrained_layout=True)
     for ax, activation in zip(axes[0], activations):
         for init in inits:
