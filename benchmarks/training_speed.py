@@ -76,7 +76,7 @@ def numpy_naive_variant(x, y):
     def step(u):
         k = (u * BATCH) % len(x)
         xb, yb = x[k : k + BATCH], y[k : k + BATCH]
-        s, z = training.forward(xb, weights, biases, np.tanh)
+        s, z = network.forward(xb, weights, np.tanh, biases)
         g = network.backward(s, weights, lambda v: 1 - np.tanh(v) ** 2, yb)
         for i in range(len(weights)):
             weights[i] -= LEARNING_RATE * (z[i].T @ g[i]) / BATCH

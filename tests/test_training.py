@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from glorot import activations, initializers, shapeset, training
+from glorot import activations, initializers, network, shapeset, training
 from workflow_helpers import ROOT, copy_workflow, snakemake
 
 # A tiny run: 2 hidden layers of 8 units, blocks of 70 examples so that
@@ -68,7 +68,7 @@ def test_gradients_with_biases_match_finite_differences(activation):
                 numeric[index] = (up - down) / (2 * eps)
             np.testing.assert_allclose(g, numeric, rtol=1e-6, atol=1e-9)
     # The cost is the mean over the minibatch.
-    s, _ = training.forward(x, weights, biases, activations.get(activation)[0])
+    s, _ = network.forward(x, weights, activations.get(activation)[0], biases)
     p = np.exp(s[-1]) / np.exp(s[-1]).sum(axis=1, keepdims=True)
     assert cost == pytest.approx(-np.mean(np.log(p[np.arange(4), y])))
 

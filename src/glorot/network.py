@@ -11,17 +11,21 @@ import numpy as np
 from . import activations
 
 
-def forward(x, weights, f):
-    """Pre-activations s^0 .. s^d and activations z^0 .. z^d for inputs ``x``.
+def forward(x, weights, f, biases=None):
+    """Pre-activations s^0 .. s^d and activations z^0 .. z^d for inputs ``x``:
+    s^i = z^i W^i + b^i, with b^i = 0 when ``biases`` is None (initialization).
 
     Returns (s, z) as lists of length d + 1, z[0] = x.
     """
     z = [x]
     s = []
     for i, w in enumerate(weights):
-        s.append(z[i] @ w)
+        s_i = z[i] @ w
+        if biases is not None:
+            s_i += biases[i]
+        s.append(s_i)
         if i < len(weights) - 1:
-            z.append(f(s[i]))
+            z.append(f(s_i))
     return s, z
 
 

@@ -196,21 +196,6 @@ def initial_parameters(run):
     return weights, biases
 
 
-def forward(x, weights, biases, f):
-    """``network.forward`` with biases: s^i = z^i W^i + b^i, z^{i+1} = f(s^i).
-
-    Returns (s, z), lists of length d + 1, z[0] = x."""
-    z = [x]
-    s = []
-    for i, (w, b) in enumerate(zip(weights, biases)):
-        s_i = z[i] @ w
-        s_i += b
-        s.append(s_i)
-        if i < len(weights) - 1:
-            z.append(f(s_i))
-    return s, z
-
-
 def gradients(x, y, weights, biases, activation):
     """Mean minibatch cost (1/B) sum_b -log P(y_b | x_b) and its gradients
     with respect to every W^i and b^i.
@@ -220,7 +205,7 @@ def gradients(x, y, weights, biases, activation):
     minibatch and dC/db^i the mean of dC/ds^i.
     """
     f, f_prime = activations.get(activation)
-    s, z = forward(x, weights, biases, f)
+    s, z = network.forward(x, weights, f, biases)
     cost = network.nll_cost(s[-1], y).mean(dtype=np.float64)
     dcost_ds = network.backward(s, weights, f_prime, y)
     n = len(x)
@@ -261,7 +246,7 @@ def sgd_step(x, y, weights, biases, activation, learning_rate):
     check the step against ``gradients``, which calls ``network.backward``.
     """
     f, f_prime = activations.get(activation)
-    s, z = forward(x, weights, biases, f)
+    s, z = network.forward(x, weights, f, biases)
     cost = network.nll_cost(s[-1], y).mean(dtype=np.float64)
     alpha = -learning_rate / len(x)
     g = network.dcost_dlogits(s[-1], y)
@@ -326,7 +311,7 @@ def error_and_cost(x, y, weights, biases, activation):
     f, _ = activations.get(activation)
     wrong, cost = 0, 0.0
     for start in range(0, len(x), EVAL_CHUNK):
-        s, _ = forward(x[start : start + EVAL_CHUNK], weights, biases, f)
+        s, _ = network.forward(x[start : start + EVAL_CHUNK], weights, f, biases)
         y_chunk = y[start : start + EVAL_CHUNK]
         wrong += int(np.count_nonzero(s[-1].argmax(axis=1) != y_chunk))
         cost += float(network.nll_cost(s[-1], y_chunk).sum(dtype=np.float64))
@@ -341,7 +326,7 @@ def layer_statistics(x, y, weights, biases, activation, histogram_range, bins):
     over examples and entries. Returns (stats, counts, finite): stats maps
     (quantity, layer) to a float; finite is False if any value is NaN/inf."""
     f, f_prime = activations.get(activation)
-    s, z = forward(x, weights, biases, f)
+    s, z = network.forward(x, weights, f, biases)
     stats, counts = {}, []
     if not all(np.isfinite(a).all() for a in s):
         return stats, counts, False
