@@ -34,7 +34,8 @@ rule train:
     log:
         "results/logs/training/train/{activation}_{init}/lr{lr}_seed{seed}.log",
     wildcard_constraints:
-        activation="linear|tanh|softsign|sigmoid|relu",
+        # Only configured (model, rate, seed) runs: see glorot.config.
+        activation=TRAINING_ACTIVATION,
         lr=r"[0-9][0-9.e+-]*",
         seed=r"\d+",
     conda:
