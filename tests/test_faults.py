@@ -191,3 +191,128 @@ def test_a_target_the_config_does_not_ask_for_is_not_built(target, tmp_path):
     assert result.returncode != 0
     assert f"No rule to produce {target}" in output, output
     assert not (workdir / "results").exists()
+
+
+# --- Cached intermediates: a damaged file stops the run, naming it ----------
+
+TABLES = [
+    "results/tiny/variance_by_layer.csv",
+    "results/tiny/assumptions.csv",
+    "results/tiny/histograms.csv",
+    "results/tiny/jacobian.csv",
+]
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    """A finished run of the tiny config and the bytes of its tables."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("clean"), tiny())
+    snakemake(workdir, "--cores", "2", *TABLES)
+    return workdir, {t: (workdir / t).read_bytes() for t in TABLES}
+
+
+def half_the_lines(path):
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[: len(lines) // 2]))
+
+
+def a_nan(path):
+    lines = path.read_text().splitlines(keepends=True)
+    fields = lines[2].rstrip("\n").split(",")
+    fields[-1] = "nan"
+    lines[2] = ",".join(fields) + "\n"
+    path.write_text("".join(lines))
+
+
+def empty(path):
+    path.write_text("")
+
+
+def cut_mid_line(path):
+    text = path.read_text()
+    path.write_text(text[: len(text) // 2 + 3])
+
+
+def another_network(path):
+    # network2's file replaced by network1's: right shape, wrong network.
+    path.write_bytes(
+        path.with_name(path.name.replace("network2", "network1")).read_bytes()
+    )
+
+
+DAMAGE = {
+    "moments cut to half its lines": (
+        "standard/network1_moments.csv",
+        half_the_lines,
+        "compare",
+        "measure",
+    ),
+    "moments with a nan": (
+        "normalized/network0_moments.csv",
+        a_nan,
+        "compare",
+        "measure",
+    ),
+    "moments empty": ("standard/network2_moments.csv", empty, "assumptions", "measure"),
+    "moments of another network": (
+        "standard/network2_moments.csv",
+        another_network,
+        "compare",
+        "measure",
+    ),
+    "histograms cut mid-line": (
+        "normalized/network1_histograms.csv",
+        cut_mid_line,
+        "pool_histograms",
+        "measure",
+    ),
+    "histograms with a nan count": (
+        "standard/network0_histograms.csv",
+        a_nan,
+        "pool_histograms",
+        "measure",
+    ),
+    "jacobian cut to half its lines": (
+        "normalized/network2_jacobian.csv",
+        half_the_lines,
+        "jacobian_table",
+        "jacobian",
+    ),
+    "jacobian with a nan": (
+        "standard/network1_jacobian.csv",
+        a_nan,
+        "jacobian_table",
+        "jacobian",
+    ),
+}
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", list(DAMAGE))
+def test_a_damaged_cached_file_stops_the_run_and_deleting_it_recovers(
+    case, clean, tmp_path
+):
+    import shutil
+
+    source, tables = clean
+    name, damage, reader, maker = DAMAGE[case]
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
+    damaged = workdir / "results/tiny/networks" / name
+    damage(damaged)
+    result = snakemake(workdir, "--cores", "2", *TABLES, check=False)
+    assert result.returncode != 0, f"a damaged {name} was used"
+    log = (workdir / "results/logs/tiny" / f"{reader}.log").read_text()
+    relative = str(damaged.relative_to(workdir))
+    assert relative in log and "delete it" in log and f"--forcerun {maker}" in log, log
+    # No table made from the damaged file is left behind.
+    for table in TABLES:
+        path = workdir / table
+        assert not path.exists() or path.read_bytes() == tables[table], table
+    if " cut " not in case:
+        return
+    # The recovery the message names: delete the file and rerun.
+    damaged.unlink()
+    snakemake(workdir, "--cores", "2", *TABLES)
+    for table in TABLES:
+        assert (workdir / table).read_bytes() == tables[table], table

@@ -26,6 +26,8 @@ rule compare:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/compare.py"
 
@@ -44,6 +46,8 @@ rule pool_histograms:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/pool_histograms.py"
 
@@ -67,6 +71,8 @@ rule jacobian_table:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/jacobian_table.py"
 

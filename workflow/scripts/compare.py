@@ -3,11 +3,13 @@ the predictions, and a Markdown summary."""
 
 import pandas as pd
 
-from glorot import compare
+from glorot import cached, compare
 from glorot.workflow_io import start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-per_network = pd.concat(pd.read_csv(path) for path in snakemake.input.moments)
+per_network = cached.network_moments(
+    snakemake.input.moments, snakemake.params.experiment
+)
 predictions = pd.read_csv(snakemake.input.predictions)
 table = compare.join_predictions(compare.summarise_networks(per_network), predictions)
 write_table(table, snakemake.output.table)
