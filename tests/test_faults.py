@@ -316,3 +316,95 @@ def test_a_damaged_cached_file_stops_the_run_and_deleting_it_recovers(
     snakemake(workdir, "--cores", "2", *TABLES)
     for table in TABLES:
         assert (workdir / table).read_bytes() == tables[table], table
+
+
+# --- float32's limits: underflow reported, overflow refused -----------------
+
+
+def noted_cells(summary):
+    """(activation, init, quantity, layer) named in summary.md's limits section."""
+    section = summary.split("## Cells at the limits of float32", 1)[1]
+    cells = set()
+    for line in section.splitlines():
+        if not line.startswith("- "):
+            continue
+        activation, init, rest = line[2:].split(", ", 2)
+        quantity, ranges = rest.split(": layers ", 1)
+        for part in ranges.split(" (")[0].split(", "):
+            low, _, high = part.partition("-")
+            for layer in range(int(low), int(high or low) + 1):
+                cells.add((activation, init, quantity, layer))
+    return cells
+
+
+@pytest.mark.workflow
+def test_underflow_to_zero_is_named_in_the_log_summary_and_figure(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    # 49 hidden relu layers of 4 units: the variance falls by about 6 per
+    # layer and the deep layers are exact zeros in float32.
+    config = {
+        "seed": 7,
+        "experiments": {
+            "deep": {
+                "widths": [4] * 50 + [3],
+                "activations": ["relu"],
+                "inits": ["standard"],
+                "input": "gaussian",
+                "examples": 20,
+                "networks": 2,
+                "histograms": {"bins": 10},
+            }
+        },
+    }
+    workdir = copy_workflow(tmp_path, config)
+    snakemake(
+        workdir,
+        "--cores",
+        "2",
+        "results/deep/summary.md",
+        "results/figures/deep/variance_by_layer.png",
+    )
+    table = pd.read_csv(workdir / "results/deep/variance_by_layer.csv")
+    ratios = table.filter(like="ratio_").to_numpy()
+    zero = table[table["measured"] == 0]
+    assert len(zero) > 0 and np.isinf(ratios).any()  # the case this test is about
+    summary = (workdir / "results/deep/summary.md").read_text()
+    assert "## Cells at the limits of float32" in summary
+    inf_rows = table[np.isinf(ratios).any(axis=1)]
+    keys = ["activation", "init", "quantity", "layer"]
+    assert set(map(tuple, inf_rows[keys].values)) <= noted_cells(summary)
+    compare_log = (workdir / "results/logs/deep/compare.log").read_text()
+    assert "at the limits of float32: relu, standard, activation: layers" in compare_log
+    figure_log = (
+        workdir / "results/logs/deep/figure_variance_by_layer.log"
+    ).read_text()
+    assert f"{len(zero)} measured points are 0 and not drawn" in figure_log
+
+
+@pytest.mark.workflow
+def test_overflow_stops_the_measure_job_with_one_clear_message(tmp_path):
+    # He init doubles a linear network's variance per layer: 400 layers
+    # overflow float32 (about 2^256 > 3.4e38 squared).
+    config = {
+        "seed": 7,
+        "experiments": {
+            "huge": {
+                "widths": [5] * 401 + [3],
+                "activations": ["linear"],
+                "inits": ["he"],
+                "input": "gaussian",
+                "examples": 10,
+                "networks": 2,
+                "histograms": {"bins": 10},
+            }
+        },
+    }
+    workdir = copy_workflow(tmp_path, config)
+    target = "results/huge/networks/he/network0_moments.csv"
+    result = snakemake(workdir, "--cores", "1", target, check=False)
+    assert result.returncode != 0
+    log = (workdir / "results/logs/huge/measure/he/network0.log").read_text()
+    assert "exceeded float32's largest number" in log and "dtype: float64" in log, log
+    assert not (workdir / target).exists()
