@@ -408,3 +408,85 @@ def test_overflow_stops_the_measure_job_with_one_clear_message(tmp_path):
     log = (workdir / "results/logs/huge/measure/he/network0.log").read_text()
     assert "exceeded float32's largest number" in log and "dtype: float64" in log, log
     assert not (workdir / target).exists()
+
+
+# --- A killed run, two runs at once --------------------------------------------
+
+
+def readme_recovery_commands():
+    """The commands of README.md's "After an interrupted run" block."""
+    text = (ROOT / "README.md").read_text()
+    assert "**After an interrupted run**" in text, "README.md documents no recovery"
+    block = text.split("**After an interrupted run**", 1)[1].split("```bash\n", 1)[1]
+    block = block.split("```", 1)[0]
+    return [line.split()[1:] for line in block.splitlines() if line.strip()]
+
+
+def start(workdir, *args):
+    import subprocess
+
+    from workflow_helpers import SNAKEMAKE
+
+    # Its own session: the kill below reaches Snakemake and every job it
+    # started, as losing the node would.
+    return subprocess.Popen(
+        [str(SNAKEMAKE), *args],
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def wait_for(condition, process, seconds=120):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert process.poll() is None, "the run ended before the test could act"
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.mark.workflow
+def test_kill_9_mid_run_then_the_readme_recovery_gives_the_same_tables(clean, tmp_path):
+    import os
+    import signal
+
+    _, tables = clean
+    commands = readme_recovery_commands()
+    workdir = copy_workflow(tmp_path, tiny())
+    networks = workdir / "results/tiny/networks"
+    process = start(workdir, "--cores", "2", *TABLES)
+    wait_for(lambda: len(list(networks.rglob("*_moments.csv"))) >= 1, process)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not all((workdir / t).exists() for t in TABLES), "killed too late"
+    # As the README says: unlock, then rerun the incomplete jobs.
+    assert commands[0] == ["--unlock"]
+    for command in commands:
+        snakemake(workdir, *command, *([] if "--unlock" in command else TABLES))
+    for table in TABLES:
+        assert (workdir / table).read_bytes() == tables[table], table
+
+
+@pytest.mark.workflow
+def test_two_runs_at_once_in_one_directory(clean, tmp_path):
+    _, tables = clean
+    readme = (ROOT / "README.md").read_text()
+    workdir = copy_workflow(tmp_path, tiny())
+    first = start(workdir, "--cores", "1", *TABLES)
+    wait_for(lambda: any((workdir / ".snakemake/locks").glob("*.lock")), first)
+    second = snakemake(workdir, "--cores", "1", *TABLES, check=False)
+    output = first.communicate()[0]
+    assert first.returncode == 0, output
+    # The second is refused at once, with the message the README quotes.
+    assert second.returncode != 0
+    assert "Directory cannot be locked" in second.stdout + second.stderr
+    assert "Directory cannot be locked" in readme
+    for table in TABLES:
+        assert (workdir / table).read_bytes() == tables[table], table
+    # Started again once the first is done, it finds nothing to do.
+    again = snakemake(workdir, "--cores", "1", *TABLES)
+    assert "Nothing to be done" in again.stdout + again.stderr
