@@ -490,3 +490,38 @@ def test_two_runs_at_once_in_one_directory(clean, tmp_path):
     # Started again once the first is done, it finds nothing to do.
     again = snakemake(workdir, "--cores", "1", *TABLES)
     assert "Nothing to be done" in again.stdout + again.stderr
+
+
+TRAINING_TABLES = ["results/training/selection.csv", "results/training/table1.csv"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A finished tiny training run and the bytes of its tables."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("trained"), tiny(seeds=[0]))
+    snakemake(workdir, "--cores", "2", *TRAINING_TABLES)
+    return workdir, {t: (workdir / t).read_bytes() for t in TRAINING_TABLES}
+
+
+RUN = "results/training/runs/tanh_normalized/lr0.1_seed0"
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize(
+    "damage", [half_the_lines, a_nan, empty, cut_mid_line], ids=lambda f: f.__name__
+)
+def test_a_damaged_training_run_table_stops_the_run(damage, trained, tmp_path):
+    import shutil
+
+    source, tables = trained
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
+    damaged = workdir / f"{RUN}.csv"
+    damage(damaged)
+    result = snakemake(workdir, "--cores", "1", *TRAINING_TABLES, check=False)
+    assert result.returncode != 0, "a damaged run table was used"
+    log = (workdir / "results/logs/training/selection.log").read_text()
+    assert f"{RUN}.csv" in log and "delete it" in log and "--forcerun train" in log, log
+    for table in TRAINING_TABLES:
+        path = workdir / table
+        assert not path.exists() or path.read_bytes() == tables[table], table

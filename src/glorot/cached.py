@@ -312,3 +312,178 @@ def network_jacobians(paths, exp, rule="jacobian"):
         )
         tables.append(table)
     return pd.concat(tables, ignore_index=True)
+
+
+# --- Training run tables -------------------------------------------------------
+# One curves table and one histograms table per run (training.smk, rule train):
+# a record of every quantity at update 0, every eval_every updates and at the
+# last update; a diverged run ends early with one row of status "diverged".
+
+CURVE_COLUMNS = [
+    "activation",
+    "init",
+    "learning_rate",
+    "seed",
+    "update",
+    "status",
+    "quantity",
+    "layer",
+    "value",
+]
+TRAINING_HISTOGRAM_COLUMNS = [
+    "activation",
+    "init",
+    "learning_rate",
+    "seed",
+    "update",
+    "layer",
+    "bin_low",
+    "bin_high",
+    "count",
+]
+
+
+def _run_identity(path):
+    """(activation, init, learning rate, seed) of
+    results/training/runs/<activation>_<init>/lr<rate>_seed<seed>[_histograms].csv."""
+    parts = str(path).replace("\\", "/").split("/")
+    activation, init = parts[-2].split("_", 1)
+    name = parts[-1].removesuffix(".csv").removesuffix("_histograms")
+    rate, seed = name.removeprefix("lr").rsplit("_seed", 1)
+    return activation, init, float(rate), int(seed)
+
+
+def _record_updates(training):
+    """The updates a completed run records at: 0, every eval_every, the last."""
+    updates, every = training["updates"], training["eval_every"]
+    return sorted({0, updates, *range(every, updates + 1, every)})
+
+
+def _record_rows(depth, update):
+    """(quantity, layer) of one record: statistics of the hidden layers 1..d,
+    weight-gradient spread of W^0..W^d, the errors and costs (no training
+    cost before the first update)."""
+    rows = {
+        (q, k)
+        for q in ("activation_mean", "activation_std", "activation_p98")
+        for k in range(1, depth + 1)
+    }
+    rows |= {("weight_gradient_std", k) for k in range(depth + 1)}
+    rows |= {(q, -1) for q in ("validation_error", "validation_cost", "test_error")}
+    if update > 0:
+        rows.add(("train_cost", -1))
+    return rows
+
+
+def _check_run_identity(table, path, rule, columns):
+    activation, init, rate, seed = _run_identity(path)
+    _numbers(table, path, rule, ["learning_rate"])
+    _numbers(table, path, rule, ["seed", "update"], integer=True, minimum=0)
+    for column, want in zip(columns, (activation, init, rate, seed)):
+        wrong = table[column] != want
+        if wrong.any():
+            row = int(np.flatnonzero(wrong.to_numpy())[0])
+            raise DamagedFile(
+                path,
+                rule,
+                f"line {row + 2} has {column} = {table[column].iloc[row]!r}, "
+                f"but the file is the run of {column} {want!r}",
+            )
+
+
+def training_curves(paths, training, rule="train"):
+    """The curves tables of training runs (config section ``training``, with
+    defaults), each verified: every record of every quantity exactly once,
+    finite values in every record, and a run that either reaches the
+    configured updates or ends with its one "diverged" row."""
+    depth = len(training["hidden_widths"])
+    full = _record_updates(training)
+    tables = []
+    for path in paths:
+        table = read_table(path, rule, CURVE_COLUMNS)
+        _check_run_identity(table, path, rule, CURVE_COLUMNS[:4])
+        statuses = set(table["status"])
+        if not statuses <= {"ok", "diverged"}:
+            raise DamagedFile(path, rule, f"has statuses {sorted(map(str, statuses))}")
+        diverged = table["status"] == "diverged"
+        if diverged.sum() > 1 or (diverged.any() and not diverged.iloc[-1]):
+            raise DamagedFile(
+                path, rule, "a diverged run has one 'diverged' row, its last"
+            )
+        ok = table[~diverged].copy()
+        layer = pd.to_numeric(ok["layer"], errors="coerce").fillna(-1)
+        ok["layer"] = layer
+        _numbers(ok, path, rule, ["layer"], integer=True, minimum=-1)
+        _numbers(ok, path, rule, ["value"])
+        recorded = sorted(set(ok["update"]))
+        expected_updates = full if not diverged.any() else full[: len(recorded)]
+        if recorded != expected_updates:
+            missing = sorted(set(expected_updates) - set(recorded)) or recorded
+            raise DamagedFile(
+                path,
+                rule,
+                f"records updates {recorded[:3]}...{recorded[-1:]} but a run of "
+                f"this config records {expected_updates[:3]}...{expected_updates[-1:]} "
+                f"(first difference near update {missing[0]})",
+            )
+        keys = list(zip(ok["update"], ok["quantity"], ok["layer"]))
+        expected = {(u, q, k) for u in recorded for q, k in _record_rows(depth, u)}
+        _rows_exactly_once(keys, expected, path, rule, "(update, quantity, layer)")
+        if diverged.any() and int(table["update"].iloc[-1]) < (recorded or [0])[-1]:
+            raise DamagedFile(
+                path, rule, "the 'diverged' row comes before the last record"
+            )
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+def training_histograms(paths, training, rule="train"):
+    """The histograms tables of training runs, each verified: at every
+    record, every hidden layer's configured bins (plus below and above the
+    range) holding every test example's unit once."""
+    depth = len(training["hidden_widths"])
+    widths = training["hidden_widths"]
+    hist = training["histograms"]
+    low, high = hist["range"]
+    edges = np.linspace(low, high, hist["bins"] + 1)
+    lows = np.concatenate([[-np.inf], edges[:-1], [high]])
+    highs = np.concatenate([[low], edges[1:], [np.inf]])
+    full = _record_updates(training)
+    tables = []
+    for path in paths:
+        table = read_table(path, rule, TRAINING_HISTOGRAM_COLUMNS)
+        _check_run_identity(table, path, rule, TRAINING_HISTOGRAM_COLUMNS[:4])
+        _numbers(table, path, rule, ["layer", "count"], integer=True, minimum=0)
+        _numbers(table, path, rule, ["bin_low", "bin_high"], finite=False)
+        recorded = sorted(set(table["update"]))
+        if recorded != full[: len(recorded)]:
+            raise DamagedFile(
+                path,
+                rule,
+                f"records updates {recorded[:3]}..., not those of this config",
+            )
+        groups = table.groupby(["update", "layer"], sort=False)
+        keys = [key for key, _ in groups]
+        expected = {(u, k) for u in recorded for k in range(1, depth + 1)}
+        _rows_exactly_once(keys, expected, path, rule, "(update, layer)")
+        for (update, layer), group in groups:
+            if not (
+                np.array_equal(group["bin_low"].to_numpy(), lows)
+                and np.array_equal(group["bin_high"].to_numpy(), highs)
+            ):
+                raise DamagedFile(
+                    path,
+                    rule,
+                    f"the bins of update {update}, layer {layer} are not the "
+                    f"configured {hist['bins']} bins over {[low, high]}",
+                )
+            want = training["test_examples"] * widths[layer - 1]
+            if int(group["count"].sum()) != want:
+                raise DamagedFile(
+                    path,
+                    rule,
+                    f"the histogram of update {update}, layer {layer} holds "
+                    f"{int(group['count'].sum())} values, the config implies {want}",
+                )
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)

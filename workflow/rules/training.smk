@@ -72,6 +72,8 @@ rule training_selection:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        training=TRAINING,
     script:
         "../scripts/training_selection.py"
 
@@ -97,6 +99,7 @@ rule training_table1:
         runtime=5,
     params:
         test_size=training_setting("test_size"),
+        training=TRAINING,
     script:
         "../scripts/training_table1.py"
 
