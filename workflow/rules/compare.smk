@@ -6,7 +6,9 @@ localrules:
 
 
 rule compare:
-    """Mean over networks with a 95% interval, joined with the predictions."""
+    """Mean over networks with a 95% interval, joined with the predictions and
+    judged by the agreement criterion (src/glorot/compare.py); the coverage of
+    each prediction and the layer-to-layer ratios."""
     input:
         moments=network_moments,
         predictions="results/{experiment}/predictions.csv",
@@ -18,6 +20,18 @@ rule compare:
             subcategory="{experiment}",
         ),
         summary="results/{experiment}/summary.md",
+        agreement=report(
+            "results/{experiment}/agreement.csv",
+            caption="../report/table_agreement.rst",
+            category="Tables",
+            subcategory="{experiment}",
+        ),
+        layer_ratios=report(
+            "results/{experiment}/layer_ratios.csv",
+            caption="../report/table_layer_ratios.rst",
+            category="Tables",
+            subcategory="{experiment}",
+        ),
     log:
         "results/logs/{experiment}/compare.log",
     conda:
