@@ -144,7 +144,10 @@ def coverage(table, by=("activation", "init"), predictions=PREDICTIONS):
     """One row per prediction and group (default: activation and init): the
     number of cells, how many agree, their share, the largest miss in standard
     errors (signed: predicted - measured) and the ratio predicted / measured
-    furthest from 1 (in log), each with its cell "quantity[layer]"."""
+    furthest from 1 (in log), each with its cell "quantity[layer]". Only the
+    ``tested`` cells count.
+    """
+    table = tested(table)
     rows = []
     for column in predictions:
         name = prediction_name(column)
