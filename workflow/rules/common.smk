@@ -111,6 +111,7 @@ def all_targets():
             f"results/{name}/jacobian.csv",
             f"results/{name}/assumptions.csv",
             f"results/figures/{name}/variance_by_layer.png",
+            f"results/figures/{name}/agreement.png",
             f"results/figures/{name}/jacobian.png",
         ]
         if has_paper_figures(experiment):

@@ -2,7 +2,7 @@
 # and the images the README shows. Not part of `all` (they are committed
 # files); refresh them with `snakemake --cores all docs`.
 
-README_FIGURES = ["figure6", "figure7", "figure8", "variance_by_layer", "jacobian"]
+README_FIGURES = ["figure6", "figure7", "figure8", "variance_by_layer", "agreement", "jacobian"]
 README_TRAINING_FIGURES = ["figure3", "figure11"]
 
 
