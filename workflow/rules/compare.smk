@@ -1,6 +1,7 @@
 localrules:
     compare,
     assumptions,
+    minibatch_table,
     jacobian_table,
     pool_histograms,
 
@@ -108,3 +109,49 @@ rule assumptions:
         experiment=experiment_config,
     script:
         "../scripts/assumptions.py"
+
+
+rule minibatch:
+    """Per-example versus minibatch-average weight-gradient variance of one
+    network at initialization (docs/derivation.md, Step 3)."""
+    input:
+        experiment_inputs,
+    output:
+        "results/{experiment}/networks/{init}/network{network}_minibatch.csv",
+    log:
+        "results/logs/{experiment}/minibatch/{init}/network{network}.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=measure_mem,
+        runtime=measure_runtime,
+    params:
+        seed=config["seed"],
+        experiment=experiment_config,
+        batch_size=minibatch_size(),
+    script:
+        "../scripts/minibatch.py"
+
+
+rule minibatch_table:
+    """The minibatch ratio pooled over networks, with 95% intervals."""
+    input:
+        network_minibatch,
+    output:
+        report(
+            "results/{experiment}/minibatch.csv",
+            caption="../report/table_minibatch.rst",
+            category="Tables",
+            subcategory="{experiment}",
+        ),
+    log:
+        "results/logs/{experiment}/minibatch_table.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/minibatch_table.py"

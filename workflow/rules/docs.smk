@@ -2,7 +2,14 @@
 # and the images the README shows. Not part of `all` (they are committed
 # files); refresh them with `snakemake --cores all docs`.
 
-README_FIGURES = ["figure6", "figure7", "figure8", "variance_by_layer", "agreement", "jacobian"]
+README_FIGURES = [
+    "figure6",
+    "figure7",
+    "figure8",
+    "variance_by_layer",
+    "agreement",
+    "jacobian",
+]
 README_TRAINING_FIGURES = ["figure3", "figure11"]
 
 
@@ -26,8 +33,15 @@ rule derivation:
     input:
         template="workflow/report/derivation.md.j2",
         bounds="results/bounds/variance_by_layer.csv",
+        bounds_ratios="results/bounds/layer_ratios.csv",
+        bounds_assumptions="results/bounds/assumptions.csv",
+        bounds_agreement="results/bounds/agreement.csv",
         paper="results/paper/variance_by_layer.csv",
-        assumptions="results/paper/assumptions.csv",
+        paper_ratios="results/paper/layer_ratios.csv",
+        paper_assumptions="results/paper/assumptions.csv",
+        paper_agreement="results/paper/agreement.csv",
+        paper_minibatch="results/paper/minibatch.csv",
+        bounds_minibatch="results/bounds/minibatch.csv",
     output:
         "docs/derivation.md",
     log:
@@ -41,6 +55,7 @@ rule derivation:
     params:
         bounds=config["experiments"].get("bounds"),
         paper=config["experiments"].get("paper"),
+        minibatch_size=minibatch_size(),
     script:
         "../scripts/derivation.py"
 
