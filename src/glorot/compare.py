@@ -256,6 +256,13 @@ def layer_ratios(per_network, predictions):
     network are not independent, so the ratio of the two means would not do).
     Predicted: the ratio of the predicted variances. One row per (activation,
     init, quantity, layer i), with the agreement columns of ``with_agreement``.
+
+    The per-network variance is the one pooled within the network (column
+    ``variance``): unbiased wherever the pooled mean is exactly 0 (the
+    gradients of every layer, the units of odd activations) and for any
+    layer of many units; for the few logits of a classifier it is biased low
+    (``glorot.measure.ensemble_variance``), so the ratios of `preactivation`
+    at the top layer are not a test of the theory.
     """
     variances = per_network[per_network["quantity"].isin(QUANTITIES)]
     rows = []
