@@ -89,6 +89,19 @@ def network_jacobians(wildcards):
     return network_outputs(wildcards, "jacobian")
 
 
+def network_minibatch(wildcards):
+    return network_outputs(wildcards, "minibatch")
+
+
+def minibatch_size():
+    """The minibatch of the derivation's Step 3: the training runs' if any,
+    else the paper's (glorot.minibatch.PAPER_MINIBATCH)."""
+    from glorot.minibatch import PAPER_MINIBATCH
+
+    training = config.get("training")
+    return training["batch_size"] if training else PAPER_MINIBATCH
+
+
 # The paper's Figures 6-8: which quantity each one histograms.
 PAPER_FIGURES = {"6": "activation", "7": "backprop_gradient", "8": "weight_gradient"}
 
@@ -122,6 +135,7 @@ def all_targets():
             f"results/{name}/jacobian.csv",
             f"results/{name}/assumptions.csv",
             f"results/figures/{name}/variance_by_layer.png",
+            f"results/figures/{name}/agreement.png",
             f"results/figures/{name}/jacobian.png",
         ]
         if has_paper_figures(experiment):
