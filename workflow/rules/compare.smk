@@ -41,6 +41,8 @@ rule compare:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/compare.py"
 
@@ -59,6 +61,8 @@ rule pool_histograms:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/pool_histograms.py"
 
@@ -82,6 +86,8 @@ rule jacobian_table:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/jacobian_table.py"
 
