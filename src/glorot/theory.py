@@ -286,11 +286,6 @@ def top_gradient_second_moment(q, classes):
     return float(top) if top.ndim == 0 else top
 
 
-def softmax_top_second_moment(q, classes):
-    """Alias of ``top_gradient_second_moment`` for one logit variance ``q``."""
-    return top_gradient_second_moment(q, classes)
-
-
 # --- Mean-field -------------------------------------------------------------
 
 
