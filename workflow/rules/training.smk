@@ -1,6 +1,6 @@
 # Training by SGD on Shapeset-3x2 (the paper's Sections 3 and 4.3): Figures 2,
 # 3, 4, 9, 10 and 11 and Table 1's Shapeset column. Library:
-# src/glorot/training.py (training, selection, Table 1, resources) and
+# src/glorot/training/ (run, SGD, stream, loop, selection, Table 1, resources) and
 # src/glorot/training_plots.py (figures). Helpers (TRAINING, training_curves,
 # training_histograms, ...) live at the end of common.smk. Nothing here runs
 # without a `training` key in the config.
@@ -34,7 +34,8 @@ rule train:
     log:
         "results/logs/training/train/{activation}_{init}/lr{lr}_seed{seed}.log",
     wildcard_constraints:
-        activation="linear|tanh|softsign|sigmoid|relu",
+        # Only configured (model, rate, seed) runs: see glorot.config.
+        activation=TRAINING_ACTIVATION,
         lr=r"[0-9][0-9.e+-]*",
         seed=r"\d+",
     conda:
@@ -71,6 +72,8 @@ rule training_selection:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        training=TRAINING,
     script:
         "../scripts/training_selection.py"
 
@@ -96,6 +99,7 @@ rule training_table1:
         runtime=5,
     params:
         test_size=training_setting("test_size"),
+        training=TRAINING,
     script:
         "../scripts/training_table1.py"
 
