@@ -298,16 +298,21 @@ def top_gradient_second_moment(q, classes):
     interpolated by a cubic spline (relative error below 1e-7).
     """
     q = np.asarray(q, dtype=float)
+    if not (np.isfinite(q).all() and (q >= 0).all()):
+        raise ValueError(f"logit variances must be finite and >= 0, got {q}")
     flat = q.ravel()
-    unique = np.unique(flat)
-    if unique.size <= 8:
+    # q = 0 (an all-zero input): the logits are 0 and the softmax uniform.
+    result = np.full(flat.shape, 1.0 / classes)
+    positive = flat > 0
+    unique = np.unique(flat[positive])
+    if 0 < unique.size <= 8:
         table = np.array([_softmax_square_mean(v, classes) for v in unique])
-        result = table[np.searchsorted(unique, flat)]
-    else:
+        result[positive] = table[np.searchsorted(unique, flat[positive])]
+    elif unique.size > 8:
         lo, hi = np.log(unique[0]), np.log(unique[-1])
         nodes = np.linspace(lo, hi, max(8, int(np.ceil((hi - lo) * _LOG_Q_POINTS)) + 1))
         table = np.array([_softmax_square_mean(np.exp(v), classes) for v in nodes])
-        result = interpolate.CubicSpline(nodes, table)(np.log(flat))
+        result[positive] = interpolate.CubicSpline(nodes, table)(np.log(flat[positive]))
     top = _top_from_square_mean(result, classes).reshape(q.shape)
     return float(top) if top.ndim == 0 else top
 
