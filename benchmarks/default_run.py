@@ -147,11 +147,39 @@ def result_digests(workdir):
     }
 
 
-def compare_results(a, b):
+def max_relative_difference(path_a, path_b):
+    """Largest |a - b| / |b| over the float columns of two CSV tables of the
+    same shape and columns, or None when they are not comparable that way."""
+    import numpy as np
+    import pandas as pd
+
+    a, b = pd.read_csv(path_a), pd.read_csv(path_b)
+    if a.shape != b.shape or list(a.columns) != list(b.columns):
+        return None
+    floats = [c for c in a.columns if a[c].dtype.kind == "f" and b[c].dtype.kind == "f"]
+    other = [c for c in a.columns if c not in floats]
+    if not a[other].equals(b[other]):
+        return None
+    x, y = a[floats].to_numpy(), b[floats].to_numpy()
+    both_nan = np.isnan(x) & np.isnan(y)
+    scale = np.where(y == 0, 1.0, np.abs(y))
+    diff = np.where(both_nan, 0.0, np.abs(x - y) / scale)
+    return float(np.nanmax(diff, initial=0.0)) if diff.size else 0.0
+
+
+def compare_results(dir_a, dir_b):
+    a, b = result_digests(dir_a), result_digests(dir_b)
     common = sorted(set(a) & set(b))
+    different = [p for p in common if a[p] != b[p]]
     return {
         "identical": [p for p in common if a[p] == b[p]],
-        "different": [p for p in common if a[p] != b[p]],
+        "different": different,
+        # For tables: how far apart the numbers are (None: not the same rows).
+        "max_relative_difference": {
+            p: max_relative_difference(dir_a / "results" / p, dir_b / "results" / p)
+            for p in different
+            if p.endswith(".csv")
+        },
         "only_in_revision": sorted(set(a) - set(b)),
         "only_in_against": sorted(set(b) - set(a)),
     }
@@ -207,9 +235,15 @@ def markdown(names, commits, summaries, runs, comparison):
         f"{len(comparison['only_in_revision'])} only in `{a}`, "
         f"{len(comparison['only_in_against'])} only in `{b}`."
     )
+    relative = comparison["max_relative_difference"]
     for key in ("different", "only_in_revision", "only_in_against"):
         for path in comparison[key]:
-            lines.append(f"- {key}: {path}")
+            note = ""
+            if relative.get(path) is not None:
+                note = f" (numbers differ by at most {relative[path]:.1e}, relative)"
+            elif path in relative:
+                note = " (not the same rows or columns)"
+            lines.append(f"- {key}: {path}{note}")
     return "\n".join(lines)
 
 
@@ -251,7 +285,7 @@ def main():
                 file=sys.stderr,
             )
     # The last run of each revision left its results/ in place.
-    comparison = compare_results(*(result_digests(dirs[name]) for name in names))
+    comparison = compare_results(*(dirs[name] for name in names))
     summaries = {name: summarise([r for n, r in runs if n == name]) for name in names}
     print(markdown(names, commits, summaries, runs, comparison))
     if args.json:
