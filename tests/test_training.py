@@ -345,7 +345,7 @@ def test_recorded_statistics_match_numpy(monkeypatch):
     biases = [0.1 * rng.standard_normal(b) for b in widths[1:]]
     x = rng.standard_normal((25, 12))
     y = rng.integers(0, 4, size=25)
-    monkeypatch.setattr(training, "EVAL_CHUNK", 7)  # 25 examples in 4 chunks
+    monkeypatch.setattr(training.evaluation, "EVAL_CHUNK", 7)  # 25 examples in 4 chunks
     stats, counts, finite = training.layer_statistics(x, y, weights, biases, "tanh", (-1, 1), 10)
     assert finite
     z, s = [x], []

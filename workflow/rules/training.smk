@@ -1,6 +1,6 @@
 # Training by SGD on Shapeset-3x2 (the paper's Sections 3 and 4.3): Figures 2,
 # 3, 4, 9, 10 and 11 and Table 1's Shapeset column. Library:
-# src/glorot/training.py (training, selection, Table 1, resources) and
+# src/glorot/training/ (run, SGD, stream, loop, selection, Table 1, resources) and
 # src/glorot/training_plots.py (figures). Helpers (TRAINING, training_curves,
 # training_histograms, ...) live at the end of common.smk. Nothing here runs
 # without a `training` key in the config.

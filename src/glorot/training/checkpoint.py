@@ -1,0 +1,127 @@
+"""The rows a run has recorded and the checkpoint that holds them with the
+network's state.
+
+A checkpoint is one ``np.savez`` archive (weights, biases, update count,
+stream position, the rows so far), written into a temporary file and moved
+into place with ``os.replace`` (atomic), so a killed run restarted with the
+same checkpoint path resumes from there and ends with the same bytes as an
+uninterrupted run."""
+
+import os
+
+import numpy as np
+
+# Quantities of the curves table, in the order they are recorded; a row
+# stores the index of its quantity and of its status in these tuples.
+QUANTITIES = (
+    "activation_mean",
+    "activation_std",
+    "activation_p98",
+    "weight_gradient_std",
+    "train_cost",
+    "validation_error",
+    "validation_cost",
+    "test_error",
+)
+STATUSES = ("ok", "diverged")
+
+# Version of the checkpoint layout; a checkpoint of another version is ignored.
+CHECKPOINT_VERSION = 1
+
+
+class _Record:
+    """The rows recorded so far, as columns of numbers (what a checkpoint holds)."""
+
+    def __init__(self, d, bins):
+        self.update, self.status, self.quantity = [], [], []
+        self.layer, self.value = [], []
+        self.hist_update = []
+        self.hist_counts = np.zeros((0, d, bins + 2), np.int64)
+
+    def add(self, update, quantity, layer, value, status="ok"):
+        self.update.append(int(update))
+        self.status.append(STATUSES.index(status))
+        self.quantity.append(QUANTITIES.index(quantity))
+        self.layer.append(-1 if layer is None else int(layer))
+        self.value.append(float(value))
+
+    def add_histograms(self, update, counts):
+        self.hist_update.append(int(update))
+        self.hist_counts = np.concatenate([self.hist_counts, np.asarray(counts)[None]])
+
+    def arrays(self):
+        return {
+            "rows_update": np.array(self.update, np.int64),
+            "rows_status": np.array(self.status, np.int64),
+            "rows_quantity": np.array(self.quantity, np.int64),
+            "rows_layer": np.array(self.layer, np.int64),
+            "rows_value": np.array(self.value, np.float64),
+            "hist_update": np.array(self.hist_update, np.int64),
+            "hist_counts": self.hist_counts,
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays, d, bins):
+        record = cls(d, bins)
+        record.update = arrays["rows_update"].tolist()
+        record.status = arrays["rows_status"].tolist()
+        record.quantity = arrays["rows_quantity"].tolist()
+        record.layer = arrays["rows_layer"].tolist()
+        record.value = arrays["rows_value"].tolist()
+        record.hist_update = arrays["hist_update"].tolist()
+        record.hist_counts = np.array(arrays["hist_counts"], np.int64)
+        return record
+
+
+def save_checkpoint(path, run, update, weights, biases, record, cost_sum, cost_count):
+    """Write the state atomically: np.savez into ``path``.tmp, fsync, os.replace."""
+    arrays = {f"weights_{i}": w for i, w in enumerate(weights)}
+    arrays.update({f"biases_{i}": b for i, b in enumerate(biases)})
+    arrays.update(record.arrays())
+    examples = update * run.batch_size
+    arrays.update(
+        version=np.int64(CHECKPOINT_VERSION),
+        fingerprint=np.array(run.fingerprint()),
+        update=np.int64(update),
+        examples_seen=np.int64(examples),
+        block=np.int64(examples // run.block_size),
+        block_offset=np.int64(examples % run.block_size),
+        cost_sum=np.float64(cost_sum),
+        cost_count=np.int64(cost_count),
+    )
+    tmp = f"{path}.tmp"
+    with open(tmp, "wb") as handle:
+        np.savez(handle, **arrays)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def load_checkpoint(path, run):
+    """The state saved at ``path`` for ``run``, or None if there is no
+    checkpoint or it belongs to another run (other config) or version.
+
+    The state is (update, weights, biases, record, cost_sum, cost_count), the
+    arguments of ``save_checkpoint`` after ``path`` and ``run``."""
+    if path is None or not os.path.exists(path):
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    if (
+        int(arrays["version"]) != CHECKPOINT_VERSION
+        or str(arrays["fingerprint"]) != run.fingerprint()
+    ):
+        return None
+    update = int(arrays["update"])
+    examples = update * run.batch_size
+    if (
+        int(arrays["examples_seen"]) != examples
+        or int(arrays["block"]) != examples // run.block_size
+    ):
+        raise ValueError(f"checkpoint {path}: inconsistent stream position")
+    d = run.depth
+    weights = [arrays[f"weights_{i}"] for i in range(d + 1)]
+    biases = [arrays[f"biases_{i}"] for i in range(d + 1)]
+    record = _Record.from_arrays(arrays, d, run.histogram_bins)
+    cost_sum, cost_count = float(arrays["cost_sum"]), int(arrays["cost_count"])
+    return update, weights, biases, record, cost_sum, cost_count
