@@ -92,6 +92,26 @@ def test_sgd_step_is_minus_learning_rate_times_gradient(dtype):
         np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
 
 
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "softsign", "relu", "linear"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_buffered_step_gives_the_bits_of_sgd_step(activation, dtype):
+    rng = np.random.default_rng(2)
+    widths = [1024, 40, 30, 9]
+    start = initializers.sample_network(rng, "normalized", widths, dtype)
+    x, y = shapeset.generate(rng, 60, neg=True, dtype=dtype)
+    plain = ([w.copy() for w in start], [np.zeros(n, dtype) for n in widths[1:]])
+    buffered = ([w.copy() for w in start], [np.zeros(n, dtype) for n in widths[1:]])
+    step = training.SGDStep(widths, 10, activation, dtype)
+    # Minibatches of 10 (buffered) and one of 7 (the fall-back).
+    for lo, hi in [(0, 10), (10, 20), (20, 27), (27, 37), (37, 47), (50, 60)]:
+        want = training.sgd_step(x[lo:hi], y[lo:hi], *plain, activation, 0.1)
+        got = step(x[lo:hi], y[lo:hi], *buffered, 0.1)
+        assert np.isfinite(want) and got == want
+    for a, b in zip(plain[0] + plain[1], buffered[0] + buffered[1]):
+        assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+    assert not np.array_equal(plain[0][1], start[1])
+
+
 def test_stream_blocks_are_regenerated_identically():
     stream = training.TrainingStream(3, 1, 70, "neg")
     x, y = stream.examples(65, 10)  # straddles blocks 0 and 1
@@ -146,6 +166,33 @@ def test_killed_run_resumes_to_identical_bytes(sets, tmp_path):
     resumed = training.train(run, *sets, checkpoint=checkpoint)
     assert csv_bytes(resumed, tmp_path, "resumed") == expected
     assert not checkpoint.exists()
+
+
+def test_stored_stream_gives_the_bytes_of_a_generated_one(sets, tmp_path):
+    run = training.Run(**TINY)
+    expected = csv_bytes(training.train(run, *sets), tmp_path, "generated")
+    stored = tmp_path / "stream.npy"
+    blocks = training.stream_blocks(run.updates, run.batch_size, run.block_size)
+    assert blocks * run.block_size >= run.updates * run.batch_size > (blocks - 1) * run.block_size
+    training.write_stream(stored, run.seed, run.run_seed, blocks, run.block_size, run.pixels)
+    whole = training.train(run, *sets, stored_stream=stored)
+    assert csv_bytes(whole, tmp_path, "stored") == expected
+    # Killed after its checkpoint at 70 and resumed, from the stored stream.
+    checkpoint = tmp_path / "killed.npz"
+    assert training.train(run, *sets, checkpoint, stop_after=100, stored_stream=stored) is None
+    resumed = training.train(run, *sets, checkpoint, stored_stream=stored)
+    assert csv_bytes(resumed, tmp_path, "resumed") == expected
+
+
+def test_stored_stream_too_short_or_of_another_dtype_is_refused(tmp_path):
+    stored = tmp_path / "stream.npy"
+    training.write_stream(stored, 3, 1, 2, 70, "neg")
+    stream = training.TrainingStream(3, 1, 70, "neg", stored=stored)
+    assert stream.examples(135, 5)[0].shape == (5, 1024)
+    with pytest.raises(ValueError, match="fewer than block 2"):
+        stream.examples(135, 10)
+    with pytest.raises(ValueError, match="not of a float64 stream"):
+        training.TrainingStream(3, 1, 70, "neg", np.float64, stored=stored)
 
 
 def test_checkpoint_of_another_run_is_ignored(sets, tmp_path):

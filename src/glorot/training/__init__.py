@@ -56,8 +56,8 @@ from .selection import (
     select_learning_rates,
     table1,
 )
-from .sgd import _add_outer, gradients, initial_parameters, sgd_step
-from .stream import TrainingStream
+from .sgd import SGDStep, _add_outer, gradients, initial_parameters, sgd_step
+from .stream import TrainingStream, stream_blocks, write_stream
 
 __all__ = [
     "ASSUMED_FLOPS_PER_SECOND",
@@ -76,6 +76,7 @@ __all__ = [
     "STATUSES",
     "Result",
     "Run",
+    "SGDStep",
     "TrainingStream",
     "check_config",
     "error_and_cost",
@@ -90,8 +91,10 @@ __all__ = [
     "save_checkpoint",
     "select_learning_rates",
     "sgd_step",
+    "stream_blocks",
     "table1",
     "train",
     "train_mem_mb",
     "train_runtime_min",
+    "write_stream",
 ]
