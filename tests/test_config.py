@@ -69,3 +69,12 @@ def test_inconsistent_keys_name_key_and_value(edit, words):
         check(broken(edit), SCHEMA)
     for word in words:
         assert word in str(error.value)
+
+
+@pytest.mark.parametrize("value", [True, 7.0])
+def test_a_whole_number_is_an_int(value):
+    # bool is an int subclass in Python and 7.0 an integer to JSON Schema.
+    config = default_config()
+    config["seed"] = value
+    with pytest.raises(ConfigError, match=f"seed = {value}"):
+        check(config, SCHEMA)

@@ -2,7 +2,7 @@
 
 Starts munged, slurmctld and slurmd with scripts/slurm/start.sh (installing
 them with apt if needed), runs a tiny copy of the workflow once locally and
-once with ``--workflow-profile workflow/profiles/slurm``, and compares every
+once with ``--workflow-profile profiles/slurm``, and compares every
 CSV under results/. Skipped when not root or when SLURM cannot be installed.
 About a minute from a bare machine, half of it the apt install.
 """
@@ -130,7 +130,7 @@ def test_slurm_run_matches_local_run(slurm, tmp_path):
     output = run_snakemake(
         cluster,
         "--workflow-profile",
-        "workflow/profiles/slurm",
+        "profiles/slurm",
         # The profile's groups may take 8 CPUs; this node may have fewer.
         "--cores",
         str(min(node_cpus(), 8)),

@@ -16,6 +16,8 @@ def copy_workflow(dest, config):
     dest = Path(dest)
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "Snakefile", dest)
+    # The profiles too, so that a copy runs like a fresh clone.
+    shutil.copytree(ROOT / "profiles", dest / "profiles", dirs_exist_ok=True)
     shutil.copytree(
         ROOT / "workflow",
         dest / "workflow",

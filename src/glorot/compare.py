@@ -1,4 +1,6 @@
-"""Measured means over networks with confidence intervals, joined with predictions."""
+"""Measured means over networks with confidence intervals, joined with the
+predictions, and the criterion that says whether a prediction agrees with a
+measurement (``agrees``; the constants AGREE_*), with its coverage tables."""
 
 import numpy as np
 import pandas as pd
@@ -35,54 +37,255 @@ def summarise_networks(per_network, value="variance"):
         mean, low, high, se = mean_with_ci(group[value].to_numpy())
         rows.append((*key, mean, low, high, se, len(group)))
     return pd.DataFrame(
-        rows, columns=KEYS + ["measured", "ci_low", "ci_high", "standard_error", "networks"]
+        rows,
+        columns=KEYS + ["measured", "ci_low", "ci_high", "standard_error", "networks"],
     )
 
 
-def join_predictions(summary, predictions):
-    """Attach the prediction columns; rows without a prediction get NaN."""
-    table = summary.merge(predictions, on=KEYS, how="left", validate="one_to_one")
-    for column in PREDICTIONS:
-        ratio = table[column] / table["measured"]
-        table[column.replace("predicted_", "ratio_")] = ratio
+# --- The agreement criterion: the one place it is defined --------------------
+#
+# A prediction agrees with a measured cell (activation, init, quantity, layer)
+# when
+#
+#     |predicted - measured| <= AGREE_STANDARD_ERRORS * standard_error
+#                               + AGREE_RELATIVE * |measured|.
+#
+# The first term is the sampling error of the measured mean over networks
+# (3 standard errors: with 8 networks a correct prediction fails it about 2%
+# of the time, P(|t_7| > 3), less with the floor); the second is a floor for cells measured so precisely that
+# effects the theory leaves out on purpose (finite width, 1/n corrections)
+# exceed their standard error: a prediction within 2% is counted as right.
+#
+# A cell whose measurement is the same in every network (standard error 0:
+# the input layer when every network sees the same images) tests nothing and
+# is left out of the coverage (``tested``).
+AGREE_STANDARD_ERRORS = 3.0
+AGREE_RELATIVE = 0.02
+CRITERION_TEXT = (
+    f"a prediction agrees with a cell when |predicted - measured| <= "
+    f"{AGREE_STANDARD_ERRORS:g} standard errors + {AGREE_RELATIVE:.0%} of measured"
+)
+
+
+def tested(table):
+    """The cells that count in the coverage: those measured with a sampling
+    error (standard error > 0)."""
+    return table[table["standard_error"] > 0]
+
+
+def tolerance(measured, standard_error):
+    """The largest |predicted - measured| that still agrees (see CRITERION_TEXT)."""
+    return AGREE_STANDARD_ERRORS * np.asarray(standard_error) + AGREE_RELATIVE * np.abs(
+        measured
+    )
+
+
+def agrees(predicted, measured, standard_error):
+    """True where the prediction agrees with the measurement by the criterion
+    above; False where it does not or where the prediction is missing (NaN)."""
+    predicted = np.asarray(predicted, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.abs(predicted - measured) <= tolerance(measured, standard_error)
+
+
+def prediction_name(column):
+    """'predicted_glorot' -> 'glorot': the suffix of the ratio_, agrees_ and
+    error_se_ columns and the name in agreement.csv."""
+    return column.removeprefix("predicted_")
+
+
+def with_agreement(table, predictions=PREDICTIONS):
+    """Per prediction, add ratio_<name> = predicted / measured, error_se_<name> =
+    (predicted - measured) / standard_error and agrees_<name> (the criterion)."""
+    table = table.copy()
+    for column in predictions:
+        name = prediction_name(column)
+        table[f"ratio_{name}"] = table[column] / table["measured"]
+        se = table["standard_error"].where(table["standard_error"] > 0)
+        table[f"error_se_{name}"] = (table[column] - table["measured"]) / se
+        table[f"agrees_{name}"] = agrees(
+            table[column], table["measured"], table["standard_error"]
+        )
     return table
 
 
+def join_predictions(summary, predictions):
+    """Attach the prediction columns and, per prediction, the ratio, the error in
+    standard errors and the agreement flag; rows without a prediction get NaN
+    (and do not agree)."""
+    table = summary.merge(predictions, on=KEYS, how="left", validate="one_to_one")
+    return with_agreement(table)
+
+
+def _worst(values, cells):
+    """The entry of ``values`` largest in absolute value (NaN ignored), and its cell."""
+    values = np.asarray(values, dtype=float)
+    if not np.isfinite(values).any():
+        return np.nan, ""
+    k = int(np.nanargmax(np.abs(values)))
+    return values[k], cells[k]
+
+
+AGREEMENT_COLUMNS = [
+    "prediction",
+    "activation",
+    "init",
+    "cells",
+    "agree",
+    "share",
+    "worst_error_se",
+    "worst_error_se_cell",
+    "worst_ratio",
+    "worst_ratio_cell",
+]
+
+
+def coverage(table, by=("activation", "init"), predictions=PREDICTIONS):
+    """One row per prediction and group (default: activation and init): the
+    number of cells, how many agree, their share, the largest miss in standard
+    errors (signed: predicted - measured) and the ratio predicted / measured
+    furthest from 1 (in log), each with its cell "quantity[layer]". Only the
+    ``tested`` cells count.
+    """
+    table = tested(table)
+    rows = []
+    for column in predictions:
+        name = prediction_name(column)
+        for key, group in table.groupby(list(by), sort=True):
+            cells = [f"{q}[{i}]" for q, i in zip(group["quantity"], group["layer"])]
+            n_agree = int(group[f"agrees_{name}"].sum())
+            error_se, error_cell = _worst(group[f"error_se_{name}"], cells)
+            ratio = group[f"ratio_{name}"].to_numpy(dtype=float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                log_ratio = np.log(np.where(ratio > 0, ratio, np.nan))
+            _, ratio_cell = _worst(log_ratio, cells)
+            worst_ratio = ratio[cells.index(ratio_cell)] if ratio_cell else np.nan
+            key = key if isinstance(key, tuple) else (key,)
+            rows.append(
+                (
+                    name,
+                    *key,
+                    len(group),
+                    n_agree,
+                    n_agree / len(group),
+                    error_se,
+                    error_cell,
+                    worst_ratio,
+                    ratio_cell,
+                )
+            )
+    return pd.DataFrame(rows, columns=["prediction", *by] + AGREEMENT_COLUMNS[3:])
+
+
+def _share(agree, cells):
+    return f"{agree}/{cells} ({agree / cells:.0%})"
+
+
 def markdown_summary(table, experiment):
-    """Per (activation, init) and prediction: how many layers fall inside the 95%
-    interval, and the largest miss as a ratio predicted / measured."""
+    """summary.md: the criterion, then per prediction the share of agreeing
+    cells per activation and init with the worst misses, then per quantity."""
+    cov = coverage(table)
     lines = [
         f"# Prediction versus measurement: experiment `{experiment}`",
         "",
-        "Per activation, init and quantity: layers whose 95% interval over networks "
-        "contains the prediction, and the worst ratio predicted / measured among "
-        "the others (1 = exact).",
+        f"Criterion: {CRITERION_TEXT} (standard error of the mean over networks; "
+        "`src/glorot/compare.py`). A cell is one (quantity, layer) of one "
+        "activation and init; `agrees_*` in `variance_by_layer.csv` flags each. "
+        "Cells measured without sampling error (the same value in every network, "
+        "e.g. the input layer when all networks see the same images) are not counted.",
         "",
-        "| activation | init | quantity | prediction | inside CI | worst ratio (layer) |",
+        "## Share of cells that agree",
+        "",
+        "Worst misses: the largest |predicted - measured| in standard errors "
+        "(signed) and the ratio predicted / measured furthest from 1, with their "
+        "cell `quantity[layer]`.",
+        "",
+        "| prediction | activation | init | agree | worst miss (SE) | worst ratio |",
         "|---|---|---|---|---|---|",
     ]
-    for (activation, init, quantity), group in table.groupby(
+    for row in cov.itertuples(index=False):
+        lines.append(
+            f"| {row.prediction} | {row.activation} | {row.init} | {_share(row.agree, row.cells)} "
+            f"| {row.worst_error_se:+.3g} ({row.worst_error_se_cell}) "
+            f"| {row.worst_ratio:.3g} ({row.worst_ratio_cell}) |"
+        )
+    totals = coverage(table, by=("activation",))
+    lines += [
+        "",
+        "Per prediction and activation, all inits together:",
+        "",
+        "| prediction | activation | agree |",
+        "|---|---|---|",
+    ]
+    for row in totals.itertuples(index=False):
+        lines.append(
+            f"| {row.prediction} | {row.activation} | {_share(row.agree, row.cells)} |"
+        )
+    lines += [
+        "",
+        "## Per quantity",
+        "",
+        "Layers that agree, per activation, init and quantity.",
+        "",
+        "| activation | init | quantity | "
+        + " | ".join(prediction_name(c) for c in PREDICTIONS)
+        + " |",
+        "|---|---|---|" + "---|" * len(PREDICTIONS),
+    ]
+    for (activation, init, quantity), group in tested(table).groupby(
         ["activation", "init", "quantity"], sort=True
     ):
-        for column in PREDICTIONS:
-            predicted = group[column].to_numpy()
-            inside = (predicted >= group["ci_low"]) & (predicted <= group["ci_high"])
-            ratio = predicted / group["measured"].to_numpy()
-            outside = ~inside.to_numpy()
-            if outside.any():
-                log_miss = np.abs(np.log(ratio[outside]))
-                worst = np.argmax(log_miss)
-                miss = (
-                    f"{ratio[outside][worst]:.3g} "
-                    f"(layer {group['layer'].to_numpy()[outside][worst]})"
-                )
-            else:
-                miss = "-"
-            lines.append(
-                f"| {activation} | {init} | {quantity} | {column.removeprefix('predicted_')} "
-                f"| {int(inside.sum())}/{len(group)} | {miss} |"
-            )
+        counts = [
+            f"{int(group[f'agrees_{prediction_name(c)}'].sum())}/{len(group)}"
+            for c in PREDICTIONS
+        ]
+        lines.append(
+            f"| {activation} | {init} | {quantity} | " + " | ".join(counts) + " |"
+        )
     return "\n".join(lines) + "\n"
+
+
+def layer_ratios(per_network, predictions):
+    """Layer-to-layer ratios Var[q^i] / Var[q^{i+1}], i = 0..d-1, per quantity q.
+
+    A ratio cancels whatever the layers share, e.g. the top gradient
+    Var[dC/ds^d] that every layer of eq. (6) and (7) inherits, so it tests the
+    per-layer factor of an equation alone (corrected eq. 6: n_{i+2} Var[W^{i+1}];
+    as printed: n_{i+1} Var[W^i]). Measured: the ratio within each network,
+    then its mean over networks with a 95% interval (the two layers of one
+    network are not independent, so the ratio of the two means would not do).
+    Predicted: the ratio of the predicted variances. One row per (activation,
+    init, quantity, layer i), with the agreement columns of ``with_agreement``.
+
+    The per-network variance is the one pooled within the network (column
+    ``variance``): unbiased wherever the pooled mean is exactly 0 (the
+    gradients of every layer, the units of odd activations) and for any
+    layer of many units; for the few logits of a classifier it is biased low
+    (``glorot.measure.ensemble_variance``), so the ratios of `preactivation`
+    at the top layer are not a test of the theory.
+    """
+    variances = per_network[per_network["quantity"].isin(QUANTITIES)]
+    rows = []
+    for key, group in variances.groupby(["activation", "init", "quantity"], sort=True):
+        by_layer = group.pivot(
+            index="network", columns="layer", values="variance"
+        ).sort_index(axis=1)
+        layers = by_layer.columns.to_numpy()
+        for i, j in zip(layers[:-1], layers[1:]):
+            mean, low, high, se = mean_with_ci((by_layer[i] / by_layer[j]).to_numpy())
+            rows.append((*key, i, mean, low, high, se, len(by_layer)))
+    table = pd.DataFrame(
+        rows,
+        columns=KEYS + ["measured", "ci_low", "ci_high", "standard_error", "networks"],
+    )
+    up = predictions.assign(layer=predictions["layer"] - 1)
+    ratio = predictions.merge(up, on=KEYS, suffixes=("", "_up"), validate="one_to_one")
+    for column in PREDICTIONS:
+        ratio[column] = ratio[column] / ratio[f"{column}_up"]
+    table = table.merge(
+        ratio[KEYS + PREDICTIONS], on=KEYS, how="left", validate="one_to_one"
+    )
+    return with_agreement(table)
 
 
 def summarise_jacobian(per_network):
@@ -93,5 +296,13 @@ def summarise_jacobian(per_network):
         rows.append((*key, mean, low, high, len(group)))
     return pd.DataFrame(
         rows,
-        columns=["activation", "init", "layer", "mean_singular_value", "ci_low", "ci_high", "networks"],
+        columns=[
+            "activation",
+            "init",
+            "layer",
+            "mean_singular_value",
+            "ci_low",
+            "ci_high",
+            "networks",
+        ],
     )

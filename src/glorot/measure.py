@@ -121,3 +121,35 @@ def histogram_table(histograms):
         )
         rows.append((quantity, layer, h.high, np.inf, h.overflow))
     return pd.DataFrame(rows, columns=["quantity", "layer", "bin_low", "bin_high", "count"])
+
+
+def ensemble_variance(per_network):
+    """Per-network estimates whose mean over the networks is an unbiased
+    estimate of the variance the theory predicts.
+
+    The theory's Var[X] is taken over everything random: the weights, the
+    examples and the units. The variance pooled within one network (the
+    ``variance`` column) is taken around that network's own mean, which
+    misses the spread of that mean from network to network: its expectation
+    is Var[X] - Var[mean_k]. That gap is not small where few values share one
+    mean: the 9 logits of a network are nearly constant across examples at
+    initialization, so their within-network variance has expectation close
+    to 8/9 of Var[s^d]. The estimate returned here adds the spread back:
+
+        v_k = variance_k + K / (K - 1) (mean_k - mean)^2,   k = 1..K networks,
+
+    whose average over k is mean_k(variance_k) + the unbiased sample variance
+    of the K network means, an unbiased estimate of Var[X] (within-network
+    plus between-network variance).
+
+    ``per_network``: the rows of the measure tables (activation, init,
+    network, quantity, layer, mean, variance, ...). Returns a copy with a
+    column ``ensemble_variance``.
+    """
+    table = per_network.copy()
+    keys = ["activation", "init", "quantity", "layer"]
+    grouped = table.groupby(keys, sort=False)["mean"]
+    networks = grouped.transform("size")
+    spread = (table["mean"] - grouped.transform("mean")) ** 2
+    table["ensemble_variance"] = table["variance"] + networks / (networks - 1) * spread
+    return table

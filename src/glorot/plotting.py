@@ -11,14 +11,21 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from . import compare  # noqa: E402
+
 INIT_COLORS = {"standard": "tab:red", "normalized": "tab:blue", "he": "tab:green"}
-INIT_LABELS = {"standard": "standard (eq. 1)", "normalized": "normalized (eq. 16)", "he": "He"}
+INIT_LABELS = {
+    "standard": "standard (eq. 1)",
+    "normalized": "normalized (eq. 16)",
+    "he": "He",
+}
 QUANTITY_LABELS = {
     "activation": "activations $z^i$",
     "preactivation": "pre-activations $s^i$",
     "backprop_gradient": r"back-propagated gradients $\partial C/\partial s^i$",
     "weight_gradient": r"weight gradients $\partial C/\partial W^i$",
 }
+QUANTITY_ORDER = ("activation", "preactivation", "backprop_gradient", "weight_gradient")
 PREDICTION_STYLES = {
     "predicted_glorot": ("-", "linear regime, corrected bounds"),
     "predicted_meanfield": ("--", "mean-field"),
@@ -43,13 +50,17 @@ def layer_histogram_figure(histograms, quantity, activation, title):
     range are counted in the total and reported in the legend.
     """
     _style()
-    h = histograms[(histograms["activation"] == activation) & (histograms["quantity"] == quantity)]
+    h = histograms[
+        (histograms["activation"] == activation) & (histograms["quantity"] == quantity)
+    ]
     layers = sorted(h["layer"].unique())
     d = max(layers)
     offset = HIDDEN_LAYER_OFFSET[quantity]
     hidden = range(1, d + 1)
     colors = plt.cm.viridis(np.linspace(0, 0.9, len(hidden)))
-    fig, axes = plt.subplots(2, 1, figsize=(7, 6.5), sharex=True, constrained_layout=True)
+    fig, axes = plt.subplots(
+        2, 1, figsize=(7, 6.5), sharex=True, constrained_layout=True
+    )
     for ax, init in zip(axes, ["standard", "normalized"]):
         for k, color in zip(hidden, colors):
             rows = h[(h["init"] == init) & (h["layer"] == k - offset)]
@@ -58,7 +69,9 @@ def layer_histogram_figure(histograms, quantity, activation, title):
             centres = (inside["bin_low"].to_numpy() + inside["bin_high"].to_numpy()) / 2
             fraction = inside["count"].to_numpy() / total
             outside = 1 - inside["count"].sum() / total
-            label = f"Layer {k}" + (f" ({outside:.1%} off-axis)" if outside > 0.001 else "")
+            label = f"Layer {k}" + (
+                f" ({outside:.1%} off-axis)" if outside > 0.001 else ""
+            )
             ax.plot(centres, fraction, color=color, lw=1.4, label=label)
         ax.set_title(f"{INIT_LABELS[init]} initialization")
         ax.set_ylabel("fraction of values per bin")
@@ -69,30 +82,60 @@ def layer_histogram_figure(histograms, quantity, activation, title):
     return fig
 
 
-def variance_by_layer_figure(table, experiment, activations, inits,
-                             quantities=("activation", "backprop_gradient", "weight_gradient")):
+def variance_by_layer_figure(
+    table,
+    experiment,
+    activations,
+    inits,
+    quantities=("activation", "backprop_gradient", "weight_gradient"),
+):
     """Grid: one column per quantity, one row per activation (in the order given);
     measured means with 95% intervals as markers per init, predictions as lines
     (solid: corrected linear regime; dashed: mean-field; dotted: printed bounds)."""
     _style()
     fig, axes = plt.subplots(
-        len(activations), len(quantities),
+        len(activations),
+        len(quantities),
         figsize=(4.2 * len(quantities), 3.0 * len(activations) + 0.8),
-        squeeze=False, constrained_layout=True,
+        squeeze=False,
+        constrained_layout=True,
     )
     for r, activation in enumerate(activations):
         for c, quantity in enumerate(quantities):
             ax = axes[r, c]
             for j, init in enumerate(inits):
-                rows = table[(table["activation"] == activation) & (table["init"] == init)
-                             & (table["quantity"] == quantity)].sort_values("layer")
+                rows = table[
+                    (table["activation"] == activation)
+                    & (table["init"] == init)
+                    & (table["quantity"] == quantity)
+                ].sort_values("layer")
                 x = rows["layer"].to_numpy() + (j - (len(inits) - 1) / 2) * 0.08
                 color = INIT_COLORS.get(init, "black")
                 for column, (style, _) in PREDICTION_STYLES.items():
-                    ax.plot(rows["layer"], rows[column], style, color=color, lw=1.2, alpha=0.8)
-                err = np.vstack([rows["measured"] - rows["ci_low"], rows["ci_high"] - rows["measured"]])
-                ax.errorbar(x, rows["measured"], yerr=err, fmt="o", ms=4, color=color,
-                            capsize=2, lw=1)
+                    ax.plot(
+                        rows["layer"],
+                        rows[column],
+                        style,
+                        color=color,
+                        lw=1.2,
+                        alpha=0.8,
+                    )
+                err = np.vstack(
+                    [
+                        rows["measured"] - rows["ci_low"],
+                        rows["ci_high"] - rows["measured"],
+                    ]
+                )
+                ax.errorbar(
+                    x,
+                    rows["measured"],
+                    yerr=err,
+                    fmt="o",
+                    ms=4,
+                    color=color,
+                    capsize=2,
+                    lw=1,
+                )
             ax.set_yscale("log")
             ax.grid(alpha=0.3, which="both", lw=0.5)
             ax.set_xticks(sorted(table["layer"].unique()))
@@ -102,12 +145,199 @@ def variance_by_layer_figure(table, experiment, activations, inits,
                 ax.set_ylabel(f"{activation}\nvariance")
             if r == len(activations) - 1:
                 ax.set_xlabel("layer $i$")
-    handles = [plt.Line2D([], [], color=INIT_COLORS.get(i, "black"), marker="o", ls="",
-                          label=f"{INIT_LABELS.get(i, i)}: measured, 95% CI") for i in inits]
-    handles += [plt.Line2D([], [], color="grey", ls=style, label=label)
-                for style, label in PREDICTION_STYLES.values()]
+    handles = [
+        plt.Line2D(
+            [],
+            [],
+            color=INIT_COLORS.get(i, "black"),
+            marker="o",
+            ls="",
+            label=f"{INIT_LABELS.get(i, i)}: measured, 95% CI",
+        )
+        for i in inits
+    ]
+    handles += [
+        plt.Line2D([], [], color="grey", ls=style, label=label)
+        for style, label in PREDICTION_STYLES.values()
+    ]
     fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
     fig.suptitle(f"Variance by layer at initialization: experiment {experiment}")
+    return fig
+
+
+# The agreement figure: one colour and marker per prediction.
+AGREEMENT_STYLES = {
+    "predicted_glorot": ("tab:blue", "o", "linear regime, corrected bounds"),
+    "predicted_glorot_printed": ("tab:orange", "s", "linear regime, bounds as printed"),
+    "predicted_meanfield": ("tab:green", "D", "mean-field"),
+}
+# The y range of the agreement figure (linear): a 30% miss is plain to see,
+# and ratios outside are drawn on the edge with their value written.
+AGREEMENT_YLIM = (0.5, 1.5)
+
+
+def _compact(r):
+    """A ratio off the agreement figure's scale, short: 0.36, 40, 1e+05."""
+    return (
+        f"{r:.2g}"
+        if 0.01 <= r < 100
+        else f"{r:.0e}".replace("e+0", "e").replace("e-0", "e-")
+    )
+
+
+def _agreement_panel(ax, rows, predictions):
+    """One panel: per layer, the agreement zone (light) and the 95% interval
+    (dark) of the measurement as bands around 1, and predicted / measured per
+    prediction (filled: agrees; hollow: does not)."""
+    layers = rows["layer"].to_numpy()
+    measured = rows["measured"].to_numpy()
+    tolerance = compare.tolerance(measured, rows["standard_error"].to_numpy()) / np.abs(
+        measured
+    )
+    ax.bar(
+        layers, 2 * tolerance, bottom=1 - tolerance, width=0.8, color="0.88", zorder=0
+    )
+    ax.bar(
+        layers,
+        (rows["ci_high"] - rows["ci_low"]).to_numpy() / measured,
+        bottom=rows["ci_low"].to_numpy() / measured,
+        width=0.8,
+        color="0.65",
+        zorder=1,
+    )
+    ax.axhline(1, color="black", lw=0.6, zorder=2)
+    low, high = AGREEMENT_YLIM
+    width = 0.55 / max(len(predictions), 1)
+    ratios = {
+        c: rows[f"ratio_{compare.prediction_name(c)}"].to_numpy(dtype=float)
+        for c in predictions
+    }
+    for j, column in enumerate(predictions):
+        color, marker, _ = AGREEMENT_STYLES[column]
+        x = layers + (j - (len(predictions) - 1) / 2) * width
+        ratio = ratios[column]
+        agree = rows[f"agrees_{compare.prediction_name(column)}"].to_numpy(dtype=bool)
+        inside = (ratio >= low) & (ratio <= high)
+        for filled in (True, False):
+            keep = inside & (agree == filled)
+            ax.plot(
+                x[keep],
+                ratio[keep],
+                marker,
+                ms=5,
+                color=color,
+                ls="",
+                mfc=color if filled else "white",
+                mew=1.2,
+                zorder=3,
+            )
+        for k in np.flatnonzero(~inside & np.isfinite(ratio)):
+            r = ratio[k]
+            edge, arrow = (high, "^") if r > high else (low, "v")
+            ax.plot(
+                [x[k]],
+                [edge],
+                arrow,
+                ms=5,
+                color=color,
+                mfc="white",
+                mew=1.2,
+                clip_on=False,
+                zorder=3,
+            )
+            # One label per value: an earlier prediction with the same ratio
+            # (the two linear-regime readings share eq. 5) already wrote it.
+            if any(np.isclose(ratios[c][k], r, rtol=1e-6) for c in predictions[:j]):
+                continue
+            same = sum(np.isclose(ratios[c][k], r, rtol=1e-6) for c in predictions) > 1
+            step = 7 + 8 * (j % 2)  # stagger neighbours' labels
+            ax.annotate(
+                _compact(r),
+                (layers[k], edge),
+                xytext=(0, -step if r > high else step),
+                textcoords="offset points",
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                color="0.25" if same else color,
+            )
+    ax.set_ylim(low, high)
+    ax.set_xlim(layers.min() - 0.6, layers.max() + 0.6)
+    ax.set_xticks(layers)
+    ax.grid(axis="y", alpha=0.3, lw=0.5)
+
+
+def agreement_figure(
+    table,
+    experiment,
+    activations,
+    inits,
+    quantities=QUANTITY_ORDER,
+    predictions=tuple(AGREEMENT_STYLES),
+):
+    """Prediction / measurement per layer on a linear axis, one row per
+    (activation, init) and one column per quantity, with the measurement's 95%
+    interval and the agreement zone of ``glorot.compare`` as bands around 1.
+    A marker is filled when the cell agrees; each row's label gives the share
+    of its cells that agree per prediction."""
+    _style()
+    pairs = [(a, i) for a in activations for i in inits]
+    fig, axes = plt.subplots(
+        len(pairs),
+        len(quantities),
+        figsize=(3.2 * len(quantities) + 2.2, 1.75 * len(pairs) + 1.2),
+        squeeze=False,
+        sharey=True,
+        constrained_layout=True,
+    )
+    for r, (activation, init) in enumerate(pairs):
+        sub = table[(table["activation"] == activation) & (table["init"] == init)]
+        for c, quantity in enumerate(quantities):
+            ax = axes[r, c]
+            _agreement_panel(
+                ax, sub[sub["quantity"] == quantity].sort_values("layer"), predictions
+            )
+            if r == 0:
+                ax.set_title(QUANTITY_LABELS[quantity], fontsize=10)
+            if r == len(pairs) - 1:
+                ax.set_xlabel("layer $i$")
+        axes[r, 0].set_ylabel(f"{activation}, {init}\npredicted / measured", fontsize=9)
+        cells = compare.tested(sub)
+        shares = [
+            f"{compare.prediction_name(c).replace('glorot_printed', 'printed')}: "
+            f"{int(cells[f'agrees_{compare.prediction_name(c)}'].sum())}/{len(cells)}"
+            for c in predictions
+        ]
+        axes[r, -1].text(
+            1.04,
+            0.5,
+            "agree\n" + "\n".join(shares),
+            transform=axes[r, -1].transAxes,
+            va="center",
+            ha="left",
+            fontsize=8,
+        )
+    handles = [
+        plt.Line2D([], [], color=color, marker=marker, ls="", label=label)
+        for color, marker, label in (AGREEMENT_STYLES[c] for c in predictions)
+    ]
+    handles += [
+        plt.Line2D(
+            [],
+            [],
+            color="0.3",
+            marker="o",
+            mfc="white",
+            ls="",
+            label="hollow: does not agree",
+        ),
+        matplotlib.patches.Patch(color="0.65", label="measured, 95% interval"),
+        matplotlib.patches.Patch(
+            color="0.88", label="agrees: within 3 SE + 2% of measured"
+        ),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
+    fig.suptitle(f"Prediction / measurement at initialization: experiment {experiment}")
     return fig
 
 
@@ -115,19 +345,41 @@ def jacobian_figure(table, experiment, activations, inits, paper_values=None):
     """Average singular value of J^i = dz^{i+1}/dz^i per layer (eq. 17), per
     activation and init, with 95% intervals; the paper's tanh values as lines."""
     _style()
-    fig, axes = plt.subplots(1, len(activations), figsize=(max(3.6 * len(activations), 7.0), 3.4),
-                             squeeze=False, sharey=True, constrained_layout=True)
+    fig, axes = plt.subplots(
+        1,
+        len(activations),
+        figsize=(max(3.6 * len(activations), 7.0), 3.4),
+        squeeze=False,
+        sharey=True,
+        constrained_layout=True,
+    )
     for ax, activation in zip(axes[0], activations):
         for init in inits:
             rows = table[(table["activation"] == activation) & (table["init"] == init)]
-            err = np.vstack([rows["mean_singular_value"] - rows["ci_low"],
-                             rows["ci_high"] - rows["mean_singular_value"]])
-            ax.errorbar(rows["layer"], rows["mean_singular_value"], yerr=err, fmt="o-",
-                        color=INIT_COLORS.get(init, "black"), ms=4, capsize=2,
-                        label=INIT_LABELS.get(init, init))
+            err = np.vstack(
+                [
+                    rows["mean_singular_value"] - rows["ci_low"],
+                    rows["ci_high"] - rows["mean_singular_value"],
+                ]
+            )
+            ax.errorbar(
+                rows["layer"],
+                rows["mean_singular_value"],
+                yerr=err,
+                fmt="o-",
+                color=INIT_COLORS.get(init, "black"),
+                ms=4,
+                capsize=2,
+                label=INIT_LABELS.get(init, init),
+            )
             if paper_values and activation == "tanh" and init in paper_values:
-                ax.axhline(paper_values[init], color=INIT_COLORS.get(init, "black"), ls=":",
-                           lw=1, label=f"paper, {init} (tanh)")
+                ax.axhline(
+                    paper_values[init],
+                    color=INIT_COLORS.get(init, "black"),
+                    ls=":",
+                    lw=1,
+                    label=f"paper, {init} (tanh)",
+                )
         ax.set_title(activation)
         ax.set_xlabel(r"layer $i$ of $J^i = \partial z^{i+1}/\partial z^i$")
         ax.set_xticks(sorted(rows["layer"].unique()))

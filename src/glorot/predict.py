@@ -1,41 +1,48 @@
-"""The prediction table of one experiment, from its config alone."""
+"""The prediction table of one experiment, from its config and its inputs."""
 
 import pandas as pd
 
 from . import theory
 from .initializers import weight_variance
 
-GLOROT_QUANTITIES = ("activation", "preactivation", "backprop_gradient", "weight_gradient")
+GLOROT_QUANTITIES = (
+    "activation",
+    "preactivation",
+    "backprop_gradient",
+    "weight_gradient",
+)
+COLUMNS = [
+    "activation",
+    "init",
+    "quantity",
+    "layer",
+    "predicted_glorot",
+    "predicted_glorot_printed",
+    "predicted_meanfield",
+]
 
 
-def glorot_predictions(widths, var_w, var_x, classes, printed):
-    """Linear-regime predictions (eq. 5-7) per quantity, with Var[dC/ds^d] from a
-    uniform softmax output (see ``theory.uniform_softmax_top_variance``)."""
-    var_top = theory.uniform_softmax_top_variance(classes)
-    return {
-        "activation": theory.glorot_activation_variance(widths, var_w, var_x),
-        "preactivation": theory.glorot_preactivation_variance(widths, var_w, var_x),
-        "backprop_gradient": theory.glorot_backprop_variance(
-            widths, var_w, var_top, printed
-        ),
-        "weight_gradient": theory.glorot_weight_gradient_variance(
-            widths, var_w, var_x, var_top, printed
-        ),
-    }
+def weight_variances(widths, init):
+    """Var[W^i], i = 0..d, of ``init`` (eq. 15, eq. 12 or He's 2 / n_i)."""
+    return [weight_variance(init, a, b) for a, b in zip(widths[:-1], widths[1:])]
 
 
-def prediction_table(widths, inits, activations, x_mean, x_var):
+def prediction_table(widths, inits, activations, inputs):
     """One row per (activation, init, quantity, layer) with the columns
-    predicted_glorot, predicted_glorot_printed and predicted_meanfield.
+    predicted_glorot (eq. 5-7, corrected bounds), predicted_glorot_printed
+    (bounds as printed) and predicted_meanfield, for the inputs described by
+    ``inputs`` (a ``theory.InputMoments``).
 
+    The linear regime ignores the activation, so its two columns repeat for
+    every activation of an init.
     """
     rows = []
     for init in inits:
-        var_w = [weight_variance(init, a, b) for a, b in zip(widths[:-1], widths[1:])]
-        corrected = glorot_predictions(widths, var_w, x_var, widths[-1], printed=False)
-        printed = glorot_predictions(widths, var_w, x_var, widths[-1], printed=True)
+        var_w = weight_variances(widths, init)
+        corrected = theory.glorot(widths, var_w, inputs, printed=False)
+        printed = theory.glorot(widths, var_w, inputs, printed=True)
         for activation in activations:
-            meanfield = theory.meanfield(widths, var_w, activation, x_mean, x_var)
+            meanfield = theory.meanfield(widths, var_w, activation, inputs)
             for quantity in GLOROT_QUANTITIES:
                 for layer, value in enumerate(meanfield[quantity]):
                     rows.append(
@@ -49,15 +56,4 @@ def prediction_table(widths, inits, activations, x_mean, x_var):
                             value,
                         )
                     )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "activation",
-            "init",
-            "quantity",
-            "layer",
-            "predicted_glorot",
-            "predicted_glorot_printed",
-            "predicted_meanfield",
-        ],
-    )
+    return pd.DataFrame(rows, columns=COLUMNS)

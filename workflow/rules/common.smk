@@ -1,12 +1,18 @@
-import re
-
 from snakemake.utils import validate
 
-from glorot.config import ConfigError, check
+from glorot.config import (
+    ConfigError,
+    check,
+    experiment_constraint,
+    init_constraint,
+    network_experiment_constraint,
+    training_activation_constraint,
+)
 from glorot.resources import measure_mem_mb, measure_runtime_min
 from glorot.shapeset import split_mem_mb, split_runtime_min
 
-# One readable message for a bad key or value, before any job runs.
+# One readable message for a bad key or value, before any job runs; every
+# rule of validity is in the schema and glorot.config.
 try:
     check(config, workflow.source_path("../schemas/config.schema.yaml"))
 except ConfigError as error:
@@ -17,10 +23,15 @@ validate(config, schema="../schemas/config.schema.yaml")
 EXPERIMENTS = config["experiments"]
 
 
+# Only the targets the config asks for match a rule (no network99, no init the
+# config does not name); rules measure and jacobian narrow `experiment` further.
 wildcard_constraints:
-    experiment="|".join(re.escape(name) for name in EXPERIMENTS),
-    init="standard|normalized|he",
+    experiment=experiment_constraint(EXPERIMENTS),
+    init=init_constraint(config),
     network=r"\d+",
+
+
+NETWORK_EXPERIMENT = network_experiment_constraint(EXPERIMENTS)
 
 
 def experiment_config(wildcards):
@@ -78,6 +89,19 @@ def network_jacobians(wildcards):
     return network_outputs(wildcards, "jacobian")
 
 
+def network_minibatch(wildcards):
+    return network_outputs(wildcards, "minibatch")
+
+
+def minibatch_size():
+    """The minibatch of the derivation's Step 3: the training runs' if any,
+    else the paper's (glorot.minibatch.PAPER_MINIBATCH)."""
+    from glorot.minibatch import PAPER_MINIBATCH
+
+    training = config.get("training")
+    return training["batch_size"] if training else PAPER_MINIBATCH
+
+
 # The paper's Figures 6-8: which quantity each one histograms.
 PAPER_FIGURES = {"6": "activation", "7": "backprop_gradient", "8": "weight_gradient"}
 
@@ -111,6 +135,7 @@ def all_targets():
             f"results/{name}/jacobian.csv",
             f"results/{name}/assumptions.csv",
             f"results/figures/{name}/variance_by_layer.png",
+            f"results/figures/{name}/agreement.png",
             f"results/figures/{name}/jacobian.png",
         ]
         if has_paper_figures(experiment):
@@ -123,23 +148,15 @@ def all_targets():
 # Only with a `training` key in the config (config/README.md, "Training").
 
 from glorot.training import (
-    check_config,
     learning_rate_label,
     train_mem_mb,
     train_runtime_min,
 )
 
 TRAINING = config.get("training")
-if TRAINING:
-    if "training" in EXPERIMENTS:
-        raise WorkflowError(
-            "config: an experiment named 'training' would share results/training/ "
-            "with the training runs; rename the experiment"
-        )
-    try:
-        check_config(TRAINING)
-    except ValueError as error:
-        raise WorkflowError(str(error)) from None
+TRAINING_ACTIVATION = (
+    training_activation_constraint(TRAINING, learning_rate_label) if TRAINING else "$^"
+)
 
 # One run's tables, without the ending (".csv", "_histograms.csv").
 TRAINING_RUN = "results/training/runs/{activation}_{init}/lr{lr}_seed{seed}"

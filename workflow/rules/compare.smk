@@ -1,12 +1,15 @@
 localrules:
     compare,
     assumptions,
+    minibatch_table,
     jacobian_table,
     pool_histograms,
 
 
 rule compare:
-    """Mean over networks with a 95% interval, joined with the predictions."""
+    """Mean over networks with a 95% interval, joined with the predictions and
+    judged by the agreement criterion (src/glorot/compare.py); the coverage of
+    each prediction and the layer-to-layer ratios."""
     input:
         moments=network_moments,
         predictions="results/{experiment}/predictions.csv",
@@ -18,6 +21,18 @@ rule compare:
             subcategory="{experiment}",
         ),
         summary="results/{experiment}/summary.md",
+        agreement=report(
+            "results/{experiment}/agreement.csv",
+            caption="../report/table_agreement.rst",
+            category="Tables",
+            subcategory="{experiment}",
+        ),
+        layer_ratios=report(
+            "results/{experiment}/layer_ratios.csv",
+            caption="../report/table_layer_ratios.rst",
+            category="Tables",
+            subcategory="{experiment}",
+        ),
     log:
         "results/logs/{experiment}/compare.log",
     conda:
@@ -26,6 +41,8 @@ rule compare:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/compare.py"
 
@@ -44,6 +61,8 @@ rule pool_histograms:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/pool_histograms.py"
 
@@ -67,6 +86,8 @@ rule jacobian_table:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/jacobian_table.py"
 
@@ -94,3 +115,49 @@ rule assumptions:
         experiment=experiment_config,
     script:
         "../scripts/assumptions.py"
+
+
+rule minibatch:
+    """Per-example versus minibatch-average weight-gradient variance of one
+    network at initialization (docs/derivation.md, Step 3)."""
+    input:
+        experiment_inputs,
+    output:
+        "results/{experiment}/networks/{init}/network{network}_minibatch.csv",
+    log:
+        "results/logs/{experiment}/minibatch/{init}/network{network}.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=measure_mem,
+        runtime=measure_runtime,
+    params:
+        seed=config["seed"],
+        experiment=experiment_config,
+        batch_size=minibatch_size(),
+    script:
+        "../scripts/minibatch.py"
+
+
+rule minibatch_table:
+    """The minibatch ratio pooled over networks, with 95% intervals."""
+    input:
+        network_minibatch,
+    output:
+        report(
+            "results/{experiment}/minibatch.csv",
+            caption="../report/table_minibatch.rst",
+            category="Tables",
+            subcategory="{experiment}",
+        ),
+    log:
+        "results/logs/{experiment}/minibatch_table.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "../scripts/minibatch_table.py"

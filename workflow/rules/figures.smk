@@ -1,6 +1,7 @@
 localrules:
     figure_layer_histograms,
     figure_variance_by_layer,
+    figure_agreement,
     figure_jacobian,
 
 
@@ -57,6 +58,33 @@ rule figure_variance_by_layer:
         experiment=experiment_config,
     script:
         "../scripts/figure_variance_by_layer.py"
+
+
+rule figure_agreement:
+    """Prediction / measurement per layer (linear axis) with the measurement's
+    interval and the agreement zone of the criterion, per prediction."""
+    input:
+        "results/{experiment}/variance_by_layer.csv",
+    output:
+        png=report(
+            "results/figures/{experiment}/agreement.png",
+            caption="../report/agreement.rst",
+            category="Agreement",
+            subcategory="{experiment}",
+        ),
+        pdf="results/figures/{experiment}/agreement.pdf",
+    log:
+        "results/logs/{experiment}/figure_agreement.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        experiment=experiment_config,
+    script:
+        "../scripts/figure_agreement.py"
 
 
 rule figure_jacobian:

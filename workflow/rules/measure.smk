@@ -9,6 +9,8 @@ rule measure:
         histograms="results/{experiment}/networks/{init}/network{network}_histograms.csv",
     log:
         "results/logs/{experiment}/measure/{init}/network{network}.log",
+    wildcard_constraints:
+        experiment=NETWORK_EXPERIMENT,
     conda:
         "../envs/glorot.yaml"
     # One BLAS thread per job: parallelism comes from running networks side by side.
@@ -32,6 +34,8 @@ rule jacobian:
         "results/{experiment}/networks/{init}/network{network}_jacobian.csv",
     log:
         "results/logs/{experiment}/jacobian/{init}/network{network}.log",
+    wildcard_constraints:
+        experiment=NETWORK_EXPERIMENT,
     conda:
         "../envs/glorot.yaml"
     threads: 1

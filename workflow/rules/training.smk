@@ -34,7 +34,8 @@ rule train:
     log:
         "results/logs/training/train/{activation}_{init}/lr{lr}_seed{seed}.log",
     wildcard_constraints:
-        activation="linear|tanh|softsign|sigmoid|relu",
+        # Only configured (model, rate, seed) runs: see glorot.config.
+        activation=TRAINING_ACTIVATION,
         lr=r"[0-9][0-9.e+-]*",
         seed=r"\d+",
     conda:
@@ -71,6 +72,8 @@ rule training_selection:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        training=TRAINING,
     script:
         "../scripts/training_selection.py"
 
@@ -96,6 +99,7 @@ rule training_table1:
         runtime=5,
     params:
         test_size=training_setting("test_size"),
+        training=TRAINING,
     script:
         "../scripts/training_table1.py"
 

@@ -1,12 +1,11 @@
 """Rule assumptions: each assumption of the derivation, measured per layer."""
 
-import pandas as pd
-
+from glorot import cached
 from glorot.assumptions import assumption_table
 from glorot.workflow_io import start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-per_network = pd.concat(pd.read_csv(path) for path in snakemake.input)
+per_network = cached.network_moments(snakemake.input, snakemake.params.experiment)
 table = assumption_table(per_network, snakemake.params.experiment["widths"])
 write_table(table, snakemake.output[0])
 log.info("%d rows", len(table))

@@ -1,16 +1,34 @@
 """Rule compare: measured means over networks with 95% intervals, joined with
-the predictions, and a Markdown summary."""
+the predictions and the agreement criterion; the coverage of each prediction
+(agreement.csv, summary.md), the layer-to-layer ratios, and the cells that hit
+float32's limits."""
 
 import pandas as pd
 
-from glorot import compare
+from glorot import cached, compare, limits, measure
 from glorot.workflow_io import start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-per_network = pd.concat(pd.read_csv(path) for path in snakemake.input.moments)
+exp = snakemake.params.experiment
+per_network = cached.network_moments(snakemake.input.moments, exp)
+# The measured variance is the unbiased estimate of the variance over networks,
+# examples and units that the predictions are (glorot.measure.ensemble_variance).
+per_network = measure.ensemble_variance(per_network)
 predictions = pd.read_csv(snakemake.input.predictions)
-table = compare.join_predictions(compare.summarise_networks(per_network), predictions)
+table = compare.join_predictions(
+    compare.summarise_networks(per_network, value="ensemble_variance"), predictions
+)
 write_table(table, snakemake.output.table)
+write_table(compare.coverage(table), snakemake.output.agreement)
+write_table(
+    compare.layer_ratios(per_network, predictions), snakemake.output.layer_ratios
+)
+# Cells whose values reached float32's (float64's) smallest numbers: named in
+# the log and summary.md, since their ratios may be inf.
+at_limit = limits.underflow_cells(per_network, exp["dtype"], table["quantity"].unique())
+for line in limits.describe(at_limit, exp["dtype"]):
+    log.warning("at the limits of %s: %s", exp["dtype"], line)
 with open(snakemake.output.summary, "w") as handle:
     handle.write(compare.markdown_summary(table, snakemake.wildcards.experiment))
+    handle.write(limits.markdown_note(at_limit, exp["dtype"], exp["networks"]))
 log.info("%d rows from %d network files", len(table), len(snakemake.input.moments))

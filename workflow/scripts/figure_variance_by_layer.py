@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from glorot import plotting
+from glorot import limits, plotting
 from glorot.workflow_io import start
 
 log = start(snakemake.log[0], snakemake.threads)
@@ -11,4 +11,13 @@ exp = snakemake.params.experiment
 fig = plotting.variance_by_layer_figure(
     table, snakemake.wildcards.experiment, exp["activations"], exp["inits"]
 )
+# A log axis drops a measured 0 (float32 underflow): say so in the panel.
+quantities = ("activation", "backprop_gradient", "weight_gradient")
+axes = [
+    fig.axes[r * len(quantities) : (r + 1) * len(quantities)]
+    for r in range(len(exp["activations"]))
+]
+undrawn = limits.mark_undrawn(axes, table, exp["activations"], quantities, exp["inits"])
+if undrawn:
+    log.warning("%d measured points are 0 and not drawn (see summary.md)", undrawn)
 plotting.save(fig, snakemake.output.png, snakemake.output.pdf)

@@ -1,11 +1,9 @@
 """Rule jacobian_table: average singular values over networks with 95% intervals."""
 
-import pandas as pd
-
-from glorot import compare
+from glorot import cached, compare
 from glorot.workflow_io import start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-per_network = pd.concat(pd.read_csv(path) for path in snakemake.input)
+per_network = cached.network_jacobians(snakemake.input, snakemake.params.experiment)
 write_table(compare.summarise_jacobian(per_network), snakemake.output[0])
 log.info("%d network files", len(snakemake.input))

@@ -2,7 +2,9 @@
 
 import pandas as pd
 
-from glorot import measure
+import numpy as np
+
+from glorot import limits, measure
 from glorot.workflow_io import sampled_network, start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
@@ -13,17 +15,29 @@ ranges = {q: hist[q] for q in measure.HISTOGRAM_QUANTITIES}
 moment_tables, histogram_tables = [], []
 for activation in exp["activations"]:
     log.info("network %d, init %s, activation %s", network, init, activation)
-    moments, histograms = measure.measure_network(
-        weights,
-        source,
-        activation,
-        exp["chunk_size"],
-        ranges,
-        hist["bins"],
-        hist["weight_gradient_examples"],
+    overflow = limits.overflow_error(
+        exp["dtype"], snakemake.wildcards.experiment, init, network, activation
     )
+    try:
+        moments, histograms = measure.measure_network(
+            weights,
+            source,
+            activation,
+            exp["chunk_size"],
+            ranges,
+            hist["bins"],
+            hist["weight_gradient_examples"],
+        )
+    except ValueError as error:
+        # The histograms refuse NaN: values past the dtype's range (inf - inf).
+        if "NaN" in str(error):
+            raise overflow from None
+        raise
+    table = measure.moments_table(moments)
+    if not np.isfinite(table[["mean", "variance", "mean_square"]].to_numpy()).all():
+        raise overflow
     identity = {"activation": activation, "init": init, "network": network}
-    moment_tables.append(measure.moments_table(moments).assign(**identity))
+    moment_tables.append(table.assign(**identity))
     histogram_tables.append(measure.histogram_table(histograms).assign(**identity))
 
 first = ["activation", "init", "network"]

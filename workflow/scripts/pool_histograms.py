@@ -1,11 +1,10 @@
 """Rule pool_histograms: histogram counts summed over networks."""
 
-import pandas as pd
-
+from glorot import cached
 from glorot.workflow_io import start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-per_network = pd.concat(pd.read_csv(path) for path in snakemake.input)
+per_network = cached.network_histograms(snakemake.input, snakemake.params.experiment)
 keys = ["activation", "init", "quantity", "layer", "bin_low", "bin_high"]
 pooled = per_network.groupby(keys, sort=False, as_index=False).agg(
     count=("count", "sum"), networks=("network", "nunique")

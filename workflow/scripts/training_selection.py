@@ -1,13 +1,11 @@
 """Rule training_selection: per model, the learning rate of the grid with the
 lowest final validation error (the paper's choice)."""
 
-import pandas as pd
-
-from glorot import training
+from glorot import cached, training
 from glorot.workflow_io import start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-curves = pd.concat([pd.read_csv(path) for path in snakemake.input], ignore_index=True)
+curves = cached.training_curves(snakemake.input, snakemake.params.training)
 selection = training.select_learning_rates(training.final_values(curves))
 write_table(selection, snakemake.output[0])
 for _, row in selection[selection["selected"]].iterrows():

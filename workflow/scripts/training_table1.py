@@ -2,11 +2,11 @@
 
 import pandas as pd
 
-from glorot import training
+from glorot import cached, training
 from glorot.workflow_io import start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-curves = pd.concat([pd.read_csv(path) for path in snakemake.input.curves], ignore_index=True)
+curves = cached.training_curves(snakemake.input.curves, snakemake.params.training)
 selection = pd.read_csv(snakemake.input.selection)
 table = training.table1(selection, training.final_values(curves), snakemake.params.test_size)
 # A table for people: percentages to two decimals, as the paper prints them.

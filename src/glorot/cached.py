@@ -1,0 +1,489 @@
+"""Reading the cached intermediates (one file per network or training run)
+with a check that each is whole before anything is computed from it.
+
+Snakemake reruns a job when its output is missing or older than its inputs;
+it never looks inside. A file cut short by a full disk, edited by hand, or
+copied from another config would be used as it is, and a table averaged over
+fewer networks than the config asks for would come out with exit code 0. So
+every rule that reads these files reads them through this module, which
+checks the content against the config:
+
+- every expected row (activation, init, network, quantity, layer) is there
+  exactly once, and no other;
+- the numbers that must be finite are (counts, moments, singular values),
+  and the counts are the ones the config implies (examples x units);
+- the histogram bins are the configured ones and hold every value once.
+
+Why a content check, and not a checksum written next to each file or
+Snakemake's ``ensure(..., sha256=...)``: a checksum proves that the bytes did
+not change after the job wrote them, but not that they are what this config
+asks for (a file left by an older config, a job that wrote a partial table,
+a checksum regenerated together with a damaged file); ``ensure`` needs the
+checksum before the job runs or only tests that the file is not empty. The
+content check catches all of these, costs one read the rule does anyway, and
+needs no extra file to keep in step.
+
+A damaged file raises ``DamagedFile``: its message names the file, what is
+wrong, and how to redo it.
+"""
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+
+class DamagedFile(RuntimeError):
+    def __init__(self, path, rule, problem):
+        super().__init__(
+            f"{path}: {problem}. This cached file of rule {rule} is damaged or "
+            f"was made by another config: delete it and rerun snakemake, which "
+            f"remakes it (or rerun with --forcerun {rule} to redo every {rule} job)."
+        )
+        self.path = path
+
+
+# Per-layer quantities of a moments file and the units each is counted over
+# (the layer index i of the paper, widths n_0 .. n_{d+1}): moment counts are
+# examples x units, a weight gradient has n_i x n_{i+1} entries per example.
+def _moment_units(widths):
+    d = len(widths) - 2
+    units = {}
+    for i in range(d + 1):
+        units["activation", i] = widths[i]  # z^i
+        units["preactivation", i] = widths[i + 1]  # s^i
+        units["backprop_gradient", i] = widths[i + 1]  # dC/ds^i
+        units["weight_gradient", i] = widths[i] * widths[i + 1]  # dC/dW^i
+        if i < d:
+            units["activation_derivative", i] = widths[i + 1]  # f'(s^i)
+    return units
+
+
+def _histogram_units(widths):
+    d = len(widths) - 2
+    units = {}
+    for i in range(d + 1):
+        units["activation", i] = widths[i]
+        units["backprop_gradient", i] = widths[i + 1]
+        units["weight_gradient", i] = widths[i] * widths[i + 1]
+    return units
+
+
+def read_table(path, rule, columns):
+    """The CSV at ``path`` with exactly ``columns``, or DamagedFile."""
+    try:
+        table = pd.read_csv(path)
+    except (
+        pd.errors.EmptyDataError,
+        pd.errors.ParserError,
+        UnicodeDecodeError,
+    ) as error:
+        raise DamagedFile(path, rule, f"cannot be read as CSV ({error})") from None
+    if list(table.columns) != list(columns):
+        raise DamagedFile(
+            path, rule, f"has columns {list(table.columns)}, expected {list(columns)}"
+        )
+    if table.empty:
+        raise DamagedFile(path, rule, "has no rows")
+    return table
+
+
+def _numbers(table, path, rule, columns, integer=False, finite=True, minimum=None):
+    """Convert ``columns`` to numbers in place; DamagedFile at the first blank,
+    non-number, non-finite (if ``finite``), fractional (if ``integer``) or
+    below-``minimum`` value, naming its line."""
+    for column in columns:
+        values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float)
+        bad = np.isnan(values)
+        what = "a number"
+        if finite:
+            bad |= ~np.isfinite(values)
+            what = "a finite number"
+        if integer:
+            with np.errstate(invalid="ignore"):
+                bad |= values != np.round(values)
+            what = "a whole number"
+        if minimum is not None:
+            with np.errstate(invalid="ignore"):
+                bad |= values < minimum
+            what += f" >= {minimum}"
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise DamagedFile(
+                path,
+                rule,
+                f"line {row + 2} has {column} = {table[column].iloc[row]!r}, "
+                f"not {what}",
+            )
+        table[column] = values.astype(np.int64) if integer else values
+
+
+def _rows_exactly_once(keys, expected, path, rule, what):
+    """``keys`` (tuples, one per row) must be ``expected`` (a set), each once."""
+    seen = Counter(keys)
+    twice = sorted((k for k, n in seen.items() if n > 1), key=str)
+    if twice:
+        raise DamagedFile(
+            path, rule, f"the {what} {twice[0]} appears {seen[twice[0]]} times"
+        )
+    missing = sorted(expected - set(seen), key=str)
+    if missing:
+        raise DamagedFile(
+            path,
+            rule,
+            f"{len(missing)} of {len(expected)} expected rows are missing, "
+            f"the first {what} {missing[0]}",
+        )
+    extra = sorted(set(seen) - expected, key=str)
+    if extra:
+        raise DamagedFile(
+            path, rule, f"has a row the config does not ask for: {what} {extra[0]}"
+        )
+
+
+def _identity(path):
+    """(init, network) of results/<experiment>/networks/<init>/network<k>_<kind>.csv."""
+    parts = str(path).replace("\\", "/").split("/")
+    init, name = parts[-2], parts[-1]
+    return init, int(name.removeprefix("network").split("_")[0])
+
+
+def _check_file_count(paths, exp, rule):
+    expected = len(exp["inits"]) * exp["networks"]
+    identities = {_identity(p) for p in paths}
+    if len(paths) != expected or len(identities) != expected:
+        raise ValueError(
+            f"rule {rule}: {len(paths)} network files given, the config asks for "
+            f"{expected} ({len(exp['inits'])} inits x {exp['networks']} networks)"
+        )
+
+
+MOMENT_COLUMNS = [
+    "activation",
+    "init",
+    "network",
+    "quantity",
+    "layer",
+    "count",
+    "mean",
+    "variance",
+    "mean_square",
+]
+
+
+def network_moments(paths, exp, rule="measure"):
+    """The per-network moments files of an experiment (config ``exp``), each
+    verified, as one table.
+
+    Every moment must be finite: an underflow to zero is a finite number, and
+    a float32 overflow gives NaN (inf - inf), which the measure job refuses
+    (its histograms raise on NaN), so a non-finite moment is never legitimate.
+    """
+    _check_file_count(paths, exp, rule)
+    units = _moment_units(exp["widths"])
+    tables = []
+    for path in paths:
+        init, network = _identity(path)
+        table = read_table(path, rule, MOMENT_COLUMNS)
+        _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
+        _numbers(table, path, rule, ["count"], integer=True, minimum=1)
+        _numbers(table, path, rule, ["mean", "variance", "mean_square"])
+        expected = {
+            (activation, init, network, quantity, layer)
+            for activation in exp["activations"]
+            for quantity, layer in units
+        }
+        keys = list(zip(*(table[c] for c in MOMENT_COLUMNS[:5])))
+        _rows_exactly_once(
+            keys, expected, path, rule, "(activation, init, network, quantity, layer)"
+        )
+        for key, count in zip(keys, table["count"]):
+            want = exp["examples"] * units[key[3], key[4]]
+            if count != want:
+                raise DamagedFile(
+                    path,
+                    rule,
+                    f"the row {key} counts {count} values, the config implies "
+                    f"{want} (examples x units)",
+                )
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+HISTOGRAM_COLUMNS = [
+    "activation",
+    "init",
+    "network",
+    "quantity",
+    "layer",
+    "bin_low",
+    "bin_high",
+    "count",
+]
+
+
+def network_histograms(paths, exp, rule="measure"):
+    """The per-network histogram files of an experiment, each verified: the
+    configured bins (plus the below- and above-range rows) of every
+    (activation, quantity, layer), holding every value exactly once."""
+    _check_file_count(paths, exp, rule)
+    hist = exp["histograms"]
+    units = _histogram_units(exp["widths"])
+    weight_examples = min(hist["weight_gradient_examples"], exp["examples"])
+    tables = []
+    for path in paths:
+        init, network = _identity(path)
+        table = read_table(path, rule, HISTOGRAM_COLUMNS)
+        _numbers(
+            table, path, rule, ["network", "layer", "count"], integer=True, minimum=0
+        )
+        # The outermost edges are -inf and inf by design; the others are
+        # compared with the configured ones below.
+        _numbers(table, path, rule, ["bin_low", "bin_high"], finite=False)
+        keys = list(zip(*(table[c] for c in HISTOGRAM_COLUMNS[:5])))
+        expected = {
+            (activation, init, network, quantity, layer)
+            for activation in exp["activations"]
+            for quantity, layer in units
+        }
+        per_key = Counter(keys)
+        _rows_exactly_once(
+            list(per_key),
+            expected,
+            path,
+            rule,
+            "(activation, init, network, quantity, layer)",
+        )
+        for key, group in table.groupby(HISTOGRAM_COLUMNS[:5], sort=False):
+            quantity, layer = key[3], key[4]
+            low, high = hist[quantity]
+            edges = np.linspace(low, high, hist["bins"] + 1)
+            lows = np.append(-np.inf, edges)
+            highs = np.append(edges, np.inf)
+            if len(group) != len(lows) or not (
+                np.array_equal(group["bin_low"].to_numpy(), lows)
+                and np.array_equal(group["bin_high"].to_numpy(), highs)
+            ):
+                raise DamagedFile(
+                    path,
+                    rule,
+                    f"the bins of {key} are not the configured {hist['bins']} "
+                    f"bins over {[low, high]} (plus below and above)",
+                )
+            examples = (
+                weight_examples if quantity == "weight_gradient" else exp["examples"]
+            )
+            want = examples * units[quantity, layer]
+            total = int(group["count"].sum())
+            if total != want:
+                raise DamagedFile(
+                    path,
+                    rule,
+                    f"the histogram of {key} holds {total} values, the config "
+                    f"implies {want}",
+                )
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+JACOBIAN_COLUMNS = ["activation", "init", "network", "layer", "mean_singular_value"]
+
+
+def network_jacobians(paths, exp, rule="jacobian"):
+    """The per-network Jacobian files of an experiment, each verified: one
+    finite, non-negative average singular value per (activation, layer
+    0..d-1), the hidden layers' Jacobians J^i = dz^{i+1}/dz^i of eq. (17)."""
+    _check_file_count(paths, exp, rule)
+    d = len(exp["widths"]) - 2
+    tables = []
+    for path in paths:
+        init, network = _identity(path)
+        table = read_table(path, rule, JACOBIAN_COLUMNS)
+        _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
+        _numbers(table, path, rule, ["mean_singular_value"], minimum=0)
+        expected = {
+            (activation, init, network, layer)
+            for activation in exp["activations"]
+            for layer in range(d)
+        }
+        keys = list(zip(*(table[c] for c in JACOBIAN_COLUMNS[:4])))
+        _rows_exactly_once(
+            keys, expected, path, rule, "(activation, init, network, layer)"
+        )
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+# --- Training run tables -------------------------------------------------------
+# One curves table and one histograms table per run (training.smk, rule train):
+# a record of every quantity at update 0, every eval_every updates and at the
+# last update; a diverged run ends early with one row of status "diverged".
+
+CURVE_COLUMNS = [
+    "activation",
+    "init",
+    "learning_rate",
+    "seed",
+    "update",
+    "status",
+    "quantity",
+    "layer",
+    "value",
+]
+TRAINING_HISTOGRAM_COLUMNS = [
+    "activation",
+    "init",
+    "learning_rate",
+    "seed",
+    "update",
+    "layer",
+    "bin_low",
+    "bin_high",
+    "count",
+]
+
+
+def _run_identity(path):
+    """(activation, init, learning rate, seed) of
+    results/training/runs/<activation>_<init>/lr<rate>_seed<seed>[_histograms].csv."""
+    parts = str(path).replace("\\", "/").split("/")
+    activation, init = parts[-2].split("_", 1)
+    name = parts[-1].removesuffix(".csv").removesuffix("_histograms")
+    rate, seed = name.removeprefix("lr").rsplit("_seed", 1)
+    return activation, init, float(rate), int(seed)
+
+
+def _record_updates(training):
+    """The updates a completed run records at: 0, every eval_every, the last."""
+    updates, every = training["updates"], training["eval_every"]
+    return sorted({0, updates, *range(every, updates + 1, every)})
+
+
+def _record_rows(depth, update):
+    """(quantity, layer) of one record: statistics of the hidden layers 1..d,
+    weight-gradient spread of W^0..W^d, the errors and costs (no training
+    cost before the first update)."""
+    rows = {
+        (q, k)
+        for q in ("activation_mean", "activation_std", "activation_p98")
+        for k in range(1, depth + 1)
+    }
+    rows |= {("weight_gradient_std", k) for k in range(depth + 1)}
+    rows |= {(q, -1) for q in ("validation_error", "validation_cost", "test_error")}
+    if update > 0:
+        rows.add(("train_cost", -1))
+    return rows
+
+
+def _check_run_identity(table, path, rule, columns):
+    activation, init, rate, seed = _run_identity(path)
+    _numbers(table, path, rule, ["learning_rate"])
+    _numbers(table, path, rule, ["seed", "update"], integer=True, minimum=0)
+    for column, want in zip(columns, (activation, init, rate, seed)):
+        wrong = table[column] != want
+        if wrong.any():
+            row = int(np.flatnonzero(wrong.to_numpy())[0])
+            raise DamagedFile(
+                path,
+                rule,
+                f"line {row + 2} has {column} = {table[column].iloc[row]!r}, "
+                f"but the file is the run of {column} {want!r}",
+            )
+
+
+def training_curves(paths, training, rule="train"):
+    """The curves tables of training runs (config section ``training``, with
+    defaults), each verified: every record of every quantity exactly once,
+    finite values in every record, and a run that either reaches the
+    configured updates or ends with its one "diverged" row."""
+    depth = len(training["hidden_widths"])
+    full = _record_updates(training)
+    tables = []
+    for path in paths:
+        table = read_table(path, rule, CURVE_COLUMNS)
+        _check_run_identity(table, path, rule, CURVE_COLUMNS[:4])
+        statuses = set(table["status"])
+        if not statuses <= {"ok", "diverged"}:
+            raise DamagedFile(path, rule, f"has statuses {sorted(map(str, statuses))}")
+        diverged = table["status"] == "diverged"
+        if diverged.sum() > 1 or (diverged.any() and not diverged.iloc[-1]):
+            raise DamagedFile(
+                path, rule, "a diverged run has one 'diverged' row, its last"
+            )
+        ok = table[~diverged].copy()
+        layer = pd.to_numeric(ok["layer"], errors="coerce").fillna(-1)
+        ok["layer"] = layer
+        _numbers(ok, path, rule, ["layer"], integer=True, minimum=-1)
+        _numbers(ok, path, rule, ["value"])
+        recorded = sorted(set(ok["update"]))
+        expected_updates = full if not diverged.any() else full[: len(recorded)]
+        if recorded != expected_updates:
+            missing = sorted(set(expected_updates) - set(recorded)) or recorded
+            raise DamagedFile(
+                path,
+                rule,
+                f"records updates {recorded[:3]}...{recorded[-1:]} but a run of "
+                f"this config records {expected_updates[:3]}...{expected_updates[-1:]} "
+                f"(first difference near update {missing[0]})",
+            )
+        keys = list(zip(ok["update"], ok["quantity"], ok["layer"]))
+        expected = {(u, q, k) for u in recorded for q, k in _record_rows(depth, u)}
+        _rows_exactly_once(keys, expected, path, rule, "(update, quantity, layer)")
+        if diverged.any() and int(table["update"].iloc[-1]) < (recorded or [0])[-1]:
+            raise DamagedFile(
+                path, rule, "the 'diverged' row comes before the last record"
+            )
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
+def training_histograms(paths, training, rule="train"):
+    """The histograms tables of training runs, each verified: at every
+    record, every hidden layer's configured bins (plus below and above the
+    range) holding every test example's unit once."""
+    depth = len(training["hidden_widths"])
+    widths = training["hidden_widths"]
+    hist = training["histograms"]
+    low, high = hist["range"]
+    edges = np.linspace(low, high, hist["bins"] + 1)
+    lows = np.concatenate([[-np.inf], edges[:-1], [high]])
+    highs = np.concatenate([[low], edges[1:], [np.inf]])
+    full = _record_updates(training)
+    tables = []
+    for path in paths:
+        table = read_table(path, rule, TRAINING_HISTOGRAM_COLUMNS)
+        _check_run_identity(table, path, rule, TRAINING_HISTOGRAM_COLUMNS[:4])
+        _numbers(table, path, rule, ["layer", "count"], integer=True, minimum=0)
+        _numbers(table, path, rule, ["bin_low", "bin_high"], finite=False)
+        recorded = sorted(set(table["update"]))
+        if recorded != full[: len(recorded)]:
+            raise DamagedFile(
+                path,
+                rule,
+                f"records updates {recorded[:3]}..., not those of this config",
+            )
+        groups = table.groupby(["update", "layer"], sort=False)
+        keys = [key for key, _ in groups]
+        expected = {(u, k) for u in recorded for k in range(1, depth + 1)}
+        _rows_exactly_once(keys, expected, path, rule, "(update, layer)")
+        for (update, layer), group in groups:
+            if not (
+                np.array_equal(group["bin_low"].to_numpy(), lows)
+                and np.array_equal(group["bin_high"].to_numpy(), highs)
+            ):
+                raise DamagedFile(
+                    path,
+                    rule,
+                    f"the bins of update {update}, layer {layer} are not the "
+                    f"configured {hist['bins']} bins over {[low, high]}",
+                )
+            want = training["test_examples"] * widths[layer - 1]
+            if int(group["count"].sum()) != want:
+                raise DamagedFile(
+                    path,
+                    rule,
+                    f"the histogram of update {update}, layer {layer} holds "
+                    f"{int(group['count'].sum())} values, the config implies {want}",
+                )
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)

@@ -1,0 +1,257 @@
+"""The generated documents: docs/derivation.md and docs/agreement.md render
+from small hand-built tables, and every number they state is the table's."""
+
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+import numpy as np
+import pandas as pd
+import pytest
+
+from glorot import compare, derivation
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def variance_table(
+    activation="linear", inits=("standard", "normalized"), d=2, classes=10
+):
+    """A d = 2 table whose measured values are the corrected predictions times
+    1.01, except the printed ones, which are 2x off; SE 1% of measured."""
+    rows = []
+    for init in inits:
+        for quantity in compare.QUANTITIES:
+            for layer in range(d + 1):
+                value = 0.1 * (layer + 1) * (2 if init == "normalized" else 1)
+                rows.append(
+                    {
+                        "activation": activation,
+                        "init": init,
+                        "quantity": quantity,
+                        "layer": layer,
+                        "measured": value * 1.01,
+                        "ci_low": value * 0.99,
+                        "ci_high": value * 1.03,
+                        "standard_error": value * 0.01,
+                        "networks": 8,
+                        "predicted_glorot": value,
+                        "predicted_glorot_printed": 2 * value,
+                        "predicted_meanfield": value,
+                    }
+                )
+    return compare.with_agreement(pd.DataFrame(rows))
+
+
+def test_criterion_text_quotes_the_constants():
+    text = derivation.criterion_text()
+    assert f"{compare.AGREE_STANDARD_ERRORS:g}" in text and "2\\%" in text
+
+
+def test_bounds_table_marks_agreement_and_distance():
+    text = derivation.bounds_markdown(variance_table(), "backprop_gradient")
+    lines = text.splitlines()
+    assert len(lines) == 2 + 2 * 3
+    # layer 0 of the standard init: measured 0.101, corrected 0.1 at -1 SE, printed 0.2 at +99 SE
+    assert (
+        "| standard | 0 | 0.101 [0.099, 0.103] | 0.1 | -1.0 | yes | 0.2 | +99.0 | **no** |"
+        in lines
+    )
+
+
+def ratios_table():
+    rows = []
+    for init, (corr, printed) in {
+        "standard": (0.5, 0.5),
+        "normalized": (0.4, 1.2),
+    }.items():
+        for layer in range(2):
+            rows.append(
+                dict(
+                    activation="linear",
+                    init=init,
+                    quantity="backprop_gradient",
+                    layer=layer,
+                    measured=corr,
+                    ci_low=corr * 0.98,
+                    ci_high=corr * 1.02,
+                    standard_error=corr * 0.01,
+                    networks=8,
+                    predicted_glorot=corr,
+                    predicted_glorot_printed=printed,
+                    predicted_meanfield=corr,
+                )
+            )
+    return compare.with_agreement(pd.DataFrame(rows))
+
+
+def test_ratio_verdict_counts_each_reading():
+    text = derivation.ratio_verdict(ratios_table(), "backprop_gradient")
+    # the printed reading is right in the 2 standard ratios (equal factors), wrong in the others
+    assert text == (
+        "the corrected reading agrees with 4 of the 4 measured ratios, "
+        "the printed one with 2: corrected"
+    )
+    t = ratios_table().assign(predicted_glorot_printed=lambda t: t["predicted_glorot"])
+    t = compare.with_agreement(t)
+    assert derivation.ratio_verdict(t, "backprop_gradient").endswith(
+        "neither reading in every ratio"
+    )
+
+
+def test_readings_differ_and_nearer_counts():
+    t = variance_table()
+    assert derivation.readings_differ_text(t, "backprop_gradient") == "6 of 6"
+    assert derivation.nearer_text(t) == "0 of 6 (normalized), 0 of 6 (standard)"
+
+
+def assumptions_table():
+    rows = []
+    for init in ("standard", "normalized"):
+        for layer in range(3):
+            for name, value in {
+                "activation_mean_share": 0.75 if layer == 0 else 0.001,
+                "forward_independence": 1.0 + 0.03 * layer,
+                "backward_independence": 1.0
+                + 0.1 * (layer == 0) * (init == "normalized"),
+                "mean_f_prime": 0.9 + 0.03 * layer,
+                "square_independence": 0.95,
+                "weight_gradient_product": 3.8 if layer == 0 else 0.95,
+                "backprop_gradient_mean_share": 1e-4,
+            }.items():
+                rows.append(
+                    dict(
+                        activation="tanh",
+                        init=init,
+                        assumption=name,
+                        layer=layer,
+                        ideal=0.0 if "share" in name else 1.0,
+                        measured=value,
+                        ci_low=value - 0.02,
+                        ci_high=value + 0.02,
+                        networks=8,
+                    )
+                )
+    return pd.DataFrame(rows)
+
+
+def test_assumption_numbers():
+    a = assumptions_table()
+    assert derivation.input_second_moment_ratio(a, "tanh") == pytest.approx(4.0)
+    assert derivation.assumption_range(a, "forward_independence") == "1-1.06"
+    assert derivation.ideal_inside_text(a, "forward_independence") == "2 of 6"
+    assert (
+        "1-1.1 for tanh (furthest from 1: normalized init, layer 0)"
+        in derivation.backward_text(a)
+    )
+    table = derivation.f_prime_markdown(a)
+    assert "| tanh | standard | 0.900 | 0.930 | 0.960 |" in table.splitlines()
+
+
+def agreement_table():
+    return compare.coverage(
+        pd.concat(
+            [variance_table(), variance_table(activation="tanh", inits=("standard",))]
+        )
+    )
+
+
+def test_coverage_markdown_and_context():
+    agreement = agreement_table()
+    table = derivation.coverage_markdown(agreement)
+    assert (
+        "| linear | standard | 12/12 | 0/12 (worst 1.98, activation[0]) | 12/12 |"
+        in table
+    )
+    context = derivation.coverage_context(agreement)
+    assert context["share_glorot"] == "36/36 (100%)"
+    assert context["share_glorot_printed"] == "0/36 (0%)"
+    assert context["by_activation_glorot"]["tanh"]["count"] == "12/12"
+
+
+def test_splice_replaces_only_the_block():
+    begin, end = derivation.README_BEGIN, derivation.README_END
+    text = f"intro\n{begin}\nold claim\n{end}\nrest\n"
+    assert (
+        derivation.splice(text, "new numbers\n")
+        == f"intro\n{begin}\nnew numbers\n{end}\nrest\n"
+    )
+    with pytest.raises(ValueError):
+        derivation.splice("no markers", "x")
+
+
+def test_readme_has_the_generated_block():
+    readme = (ROOT / "README.md").read_text()
+    assert (
+        readme.count(derivation.README_BEGIN) == 1
+        and readme.count(derivation.README_END) == 1
+    )
+
+
+def test_derivation_template_renders_with_every_variable():
+    """Every placeholder of the template is filled (StrictUndefined) and none
+    is left over; the numbers come through verbatim."""
+    source = (ROOT / "workflow/report/derivation.md.j2").read_text()
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    names = jinja2.meta.find_undeclared_variables(env.parse(source))
+    context = {name: f"<{name}>" for name in names}
+    context["criterion"] = derivation.criterion_text()
+    context["ratio_eq6"] = derivation.ratio_markdown(
+        ratios_table(), "backprop_gradient"
+    )
+    text = env.from_string(source).render(**context)
+    for name in names - {"criterion", "ratio_eq6"}:
+        assert f"<{name}>" in text
+    assert "| normalized | 0 | 0.4 [0.392, 0.408] | 0.4 | yes | 1.2 | **no** |" in text
+    assert "$|\\text{predicted} - \\text{measured}| \\le 3\\,\\mathrm{SE}" in text
+    for claim in ("misprint", "(13)", "gradient-independence", "f(0) = 0", "1 - 2|s|"):
+        assert claim in text
+
+
+def test_minibatch_markdown_and_last_weight_gradient():
+    mb = pd.DataFrame(
+        [("tanh", "standard", i, 10, 1.2, 1.1, 1.3, 0.05, 8) for i in range(2)],
+        columns=[
+            "activation",
+            "init",
+            "layer",
+            "batch_size",
+            "ratio",
+            "ci_low",
+            "ci_high",
+            "standard_error",
+            "networks",
+        ],
+    )
+    assert (
+        "| standard | 1.2 [1.1, 1.3] | 1.2 [1.1, 1.3] |"
+        in derivation.minibatch_markdown(mb, "tanh")
+    )
+    assert derivation.minibatch_range(mb) == "1.2"
+    ratios = ratios_table().assign(quantity="weight_gradient", activation="tanh")
+    ratios = ratios.assign(
+        measured=0.01,
+        ci_low=0.008,
+        ci_high=0.0125,
+        predicted_glorot=0.009,
+        predicted_meanfield=0.01,
+    )
+    text = derivation.last_weight_gradient_markdown(ratios, "tanh")
+    assert "| standard | 100 [80, 125] | 111 | 100 |" in text
+
+
+def test_minibatch_ratio_is_one_for_independent_examples_and_exact_for_a_hand_case():
+    from glorot.minibatch import minibatch_moments
+
+    rng = np.random.default_rng(5)
+    z, g = rng.standard_normal((20, 4)) + 0.3, rng.standard_normal((20, 3))
+    per_example, minibatch = minibatch_moments(z, g, 5)
+    w = z[:, :, None] * g[:, None, :]
+    assert per_example == pytest.approx(w.var(), rel=1e-12)
+    assert minibatch == pytest.approx(
+        w.reshape(4, 5, 4, 3).mean(axis=1).var(), rel=1e-12
+    )
+    # identical examples: the average is each of them, so B Var[G] / Var = B
+    same = np.repeat(z[:1], 5, axis=0), np.repeat(g[:1], 5, axis=0)
+    pe, mb = minibatch_moments(*same, 5)
+    assert mb == pytest.approx(pe, rel=1e-12)

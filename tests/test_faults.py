@@ -1,0 +1,527 @@
+"""Faults a new user or a tired cluster user meets (issue: "no silent wrong
+result"): a value that is not what its key means, a damaged cached file, a
+damaged checkpoint, float32's limits, a killed run, two runs at once. Each ends
+either in one clear message or in the tables a clean run gives; never exit code
+0 with other numbers."""
+
+import copy
+import math
+
+import pytest
+import yaml
+
+from glorot.config import ConfigError, check
+from workflow_helpers import ROOT, copy_workflow, snakemake
+
+SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
+
+# Small enough that a whole run takes seconds: 2 inits x 3 networks.
+TINY = {
+    "seed": 7,
+    "experiments": {
+        "tiny": {
+            "widths": [6, 5, 4, 3],
+            "activations": ["tanh"],
+            "inits": ["standard", "normalized"],
+            "input": "gaussian",
+            "examples": 40,
+            "networks": 3,
+            "histograms": {"bins": 10},
+        },
+    },
+}
+
+TRAINING = {
+    "hidden_widths": [4],
+    "models": [{"activation": "tanh", "init": "normalized"}],
+    "learning_rates": [0.1],
+    "updates": 40,
+    "batch_size": 5,
+    "eval_every": 20,
+    "checkpoint_every": 10,
+    "test_examples": 20,
+    "validation_size": 30,
+    "test_size": 30,
+    "block_size": 50,
+    "histograms": {"bins": 10},
+}
+
+
+def tiny(**training):
+    config = copy.deepcopy(TINY)
+    if training:
+        config["training"] = {**copy.deepcopy(TRAINING), **training}
+    return config
+
+
+# --- Config: every value is what its key means -------------------------------
+
+
+def edited(edit):
+    config = tiny(seeds=[0])
+    edit(config, config["experiments"]["tiny"], config["training"])
+    return config
+
+
+BAD_VALUES = {
+    # JSON Schema counts 7.0 as an integer; the seed would be hashed as "7.0".
+    "seed 7.0": (lambda c, e, t: c.update(seed=7.0), ["seed = 7.0", "whole number"]),
+    "float width": (lambda c, e, t: e.update(widths=[6, 5.0, 3]), ["widths[1] = 5.0"]),
+    "float examples": (lambda c, e, t: e.update(examples=40.0), ["examples = 40.0"]),
+    "float networks": (lambda c, e, t: e.update(networks=3.0), ["networks = 3.0"]),
+    "float updates": (
+        lambda c, e, t: t.update(updates=40.0),
+        ["training.updates = 40.0"],
+    ),
+    "float run seed": (
+        lambda c, e, t: t.update(seeds=[0.0]),
+        ["training.seeds[0] = 0.0"],
+    ),
+    "infinite range": (
+        lambda c, e, t: e["histograms"].update(activation=[-math.inf, math.inf]),
+        ["histograms.activation[", "inf", "finite"],
+    ),
+    "range of infinite width": (
+        lambda c, e, t: e["histograms"].update(activation=[-1e308, 1e308]),
+        ["histograms.activation = [-1e+308, 1e+308]", "width"],
+    ),
+    "training range of infinite width": (
+        lambda c, e, t: t["histograms"].update(range=[-1e308, 1e308]),
+        ["training.histograms.range", "width"],
+    ),
+    "nan learning rate": (
+        lambda c, e, t: t.update(learning_rates=[math.nan]),
+        ["training.learning_rates[0] = nan", "finite"],
+    ),
+    "infinite learning rate": (
+        lambda c, e, t: t.update(learning_rates=[math.inf]),
+        ["training.learning_rates[0] = inf"],
+    ),
+    "jacobian examples beyond examples": (
+        lambda c, e, t: e.update(jacobian_examples=41),
+        ["jacobian_examples = 41", "examples = 40"],
+    ),
+    "experiment named training": (
+        lambda c, e, t: c["experiments"].update(training=copy.deepcopy(e)),
+        ["experiments.training"],
+    ),
+    "int experiment name": (
+        lambda c, e, t: c["experiments"].update({2010: copy.deepcopy(e)}),
+        ["experiments", "2010", "string"],
+    ),
+    "bool experiment name": (
+        lambda c, e, t: c["experiments"].update({True: copy.deepcopy(e)}),
+        ["experiments", "True", "string"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_VALUES))
+def test_config_refuses_a_value_that_is_not_what_its_key_means(case):
+    edit, words = BAD_VALUES[case]
+    with pytest.raises(ConfigError) as error:
+        check(edited(edit), SCHEMA)
+    message = str(error.value)
+    assert message.startswith("config key ") and "\n" not in message
+    for word in words:
+        assert word in message, message
+
+
+def test_config_check_fills_the_defaults_before_the_rules_between_keys():
+    # jacobian_examples defaults to 3: more than 2 examples.
+    config = tiny()
+    config["experiments"]["tiny"]["examples"] = 2
+    with pytest.raises(ConfigError, match="jacobian_examples = 3"):
+        check(config, SCHEMA)
+
+
+# The YAML a user writes, read as the workflow reads it: names that YAML turns
+# into a number or a bool, whole numbers written as floats, .nan and .inf.
+YAML_CASES = {
+    "2010: experiment name": ("experiments:\n  tiny:", "experiments:\n  2010:", "2010"),
+    "on: experiment name": ("experiments:\n  tiny:", "experiments:\n  on:", "True"),
+    "seed: 7.0": ("seed: 7\n", "seed: 7.0\n", "seed = 7.0"),
+    "examples: 40.0": ("examples: 40\n", "examples: 40.0\n", "examples = 40.0"),
+    "learning_rates: [.nan]": (
+        "learning_rates:\n  - 0.1",
+        "learning_rates:\n  - .nan",
+        "nan",
+    ),
+    "range [-.inf, .inf]": (
+        "bins: 10\n",
+        "bins: 10\n      activation: [-.inf, .inf]\n",
+        "histograms.activation[",
+    ),
+}
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", list(YAML_CASES))
+def test_bad_yaml_stops_before_any_job_with_one_message(case, tmp_path):
+    old, new, word = YAML_CASES[case]
+    workdir = copy_workflow(tmp_path, tiny(seeds=[0]))
+    path = workdir / "config" / "config.yaml"
+    text = path.read_text()
+    assert old in text, text
+    path.write_text(text.replace(old, new, 1))
+    result = snakemake(workdir, "--cores", "1", check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "config key" in output and word in output, output
+    assert "Traceback" not in output, output
+    assert not (workdir / "results").exists()
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize(
+    "target",
+    [
+        "results/tiny/networks/standard/network99_moments.csv",  # 3 networks
+        "results/tiny/networks/he/network0_moments.csv",  # init not configured
+        "results/tiny/networks/normalized/network3_jacobian.csv",
+        "results/training/runs/tanh_standard/lr0.1_seed0.csv",  # model not configured
+        "results/training/runs/tanh_normalized/lr0.3_seed0.csv",  # rate not configured
+        "results/training/runs/tanh_normalized/lr0.1_seed1.csv",  # seed not configured
+    ],
+)
+def test_a_target_the_config_does_not_ask_for_is_not_built(target, tmp_path):
+    workdir = copy_workflow(tmp_path, tiny(seeds=[0]))
+    result = snakemake(workdir, "--cores", "1", target, check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"No rule to produce {target}" in output, output
+    assert not (workdir / "results").exists()
+
+
+# --- Cached intermediates: a damaged file stops the run, naming it ----------
+
+TABLES = [
+    "results/tiny/variance_by_layer.csv",
+    "results/tiny/assumptions.csv",
+    "results/tiny/histograms.csv",
+    "results/tiny/jacobian.csv",
+]
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory):
+    """A finished run of the tiny config and the bytes of its tables."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("clean"), tiny())
+    snakemake(workdir, "--cores", "2", *TABLES)
+    return workdir, {t: (workdir / t).read_bytes() for t in TABLES}
+
+
+def half_the_lines(path):
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[: len(lines) // 2]))
+
+
+def a_nan(path):
+    lines = path.read_text().splitlines(keepends=True)
+    fields = lines[2].rstrip("\n").split(",")
+    fields[-1] = "nan"
+    lines[2] = ",".join(fields) + "\n"
+    path.write_text("".join(lines))
+
+
+def empty(path):
+    path.write_text("")
+
+
+def cut_mid_line(path):
+    text = path.read_text()
+    path.write_text(text[: len(text) // 2 + 3])
+
+
+def another_network(path):
+    # network2's file replaced by network1's: right shape, wrong network.
+    path.write_bytes(
+        path.with_name(path.name.replace("network2", "network1")).read_bytes()
+    )
+
+
+DAMAGE = {
+    "moments cut to half its lines": (
+        "standard/network1_moments.csv",
+        half_the_lines,
+        "compare",
+        "measure",
+    ),
+    "moments with a nan": (
+        "normalized/network0_moments.csv",
+        a_nan,
+        "compare",
+        "measure",
+    ),
+    "moments empty": ("standard/network2_moments.csv", empty, "assumptions", "measure"),
+    "moments of another network": (
+        "standard/network2_moments.csv",
+        another_network,
+        "compare",
+        "measure",
+    ),
+    "histograms cut mid-line": (
+        "normalized/network1_histograms.csv",
+        cut_mid_line,
+        "pool_histograms",
+        "measure",
+    ),
+    "histograms with a nan count": (
+        "standard/network0_histograms.csv",
+        a_nan,
+        "pool_histograms",
+        "measure",
+    ),
+    "jacobian cut to half its lines": (
+        "normalized/network2_jacobian.csv",
+        half_the_lines,
+        "jacobian_table",
+        "jacobian",
+    ),
+    "jacobian with a nan": (
+        "standard/network1_jacobian.csv",
+        a_nan,
+        "jacobian_table",
+        "jacobian",
+    ),
+}
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", list(DAMAGE))
+def test_a_damaged_cached_file_stops_the_run_and_deleting_it_recovers(
+    case, clean, tmp_path
+):
+    import shutil
+
+    source, tables = clean
+    name, damage, reader, maker = DAMAGE[case]
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
+    damaged = workdir / "results/tiny/networks" / name
+    damage(damaged)
+    result = snakemake(workdir, "--cores", "2", *TABLES, check=False)
+    assert result.returncode != 0, f"a damaged {name} was used"
+    log = (workdir / "results/logs/tiny" / f"{reader}.log").read_text()
+    relative = str(damaged.relative_to(workdir))
+    assert relative in log and "delete it" in log and f"--forcerun {maker}" in log, log
+    # No table made from the damaged file is left behind.
+    for table in TABLES:
+        path = workdir / table
+        assert not path.exists() or path.read_bytes() == tables[table], table
+    if " cut " not in case:
+        return
+    # The recovery the message names: delete the file and rerun.
+    damaged.unlink()
+    snakemake(workdir, "--cores", "2", *TABLES)
+    for table in TABLES:
+        assert (workdir / table).read_bytes() == tables[table], table
+
+
+# --- float32's limits: underflow reported, overflow refused -----------------
+
+
+def noted_cells(summary):
+    """(activation, init, quantity, layer) named in summary.md's limits section."""
+    section = summary.split("## Cells at the limits of float32", 1)[1]
+    cells = set()
+    for line in section.splitlines():
+        if not line.startswith("- "):
+            continue
+        activation, init, rest = line[2:].split(", ", 2)
+        quantity, ranges = rest.split(": layers ", 1)
+        for part in ranges.split(" (")[0].split(", "):
+            low, _, high = part.partition("-")
+            for layer in range(int(low), int(high or low) + 1):
+                cells.add((activation, init, quantity, layer))
+    return cells
+
+
+@pytest.mark.workflow
+def test_underflow_to_zero_is_named_in_the_log_summary_and_figure(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    # 49 hidden relu layers of 4 units: the variance falls by about 6 per
+    # layer and the deep layers are exact zeros in float32.
+    config = {
+        "seed": 7,
+        "experiments": {
+            "deep": {
+                "widths": [4] * 50 + [3],
+                "activations": ["relu"],
+                "inits": ["standard"],
+                "input": "gaussian",
+                "examples": 20,
+                "networks": 2,
+                "histograms": {"bins": 10},
+            }
+        },
+    }
+    workdir = copy_workflow(tmp_path, config)
+    snakemake(
+        workdir,
+        "--cores",
+        "2",
+        "results/deep/summary.md",
+        "results/figures/deep/variance_by_layer.png",
+    )
+    table = pd.read_csv(workdir / "results/deep/variance_by_layer.csv")
+    ratios = table.filter(like="ratio_").to_numpy()
+    zero = table[table["measured"] == 0]
+    assert len(zero) > 0 and np.isinf(ratios).any()  # the case this test is about
+    summary = (workdir / "results/deep/summary.md").read_text()
+    assert "## Cells at the limits of float32" in summary
+    inf_rows = table[np.isinf(ratios).any(axis=1)]
+    keys = ["activation", "init", "quantity", "layer"]
+    assert set(map(tuple, inf_rows[keys].values)) <= noted_cells(summary)
+    compare_log = (workdir / "results/logs/deep/compare.log").read_text()
+    assert "at the limits of float32: relu, standard, activation: layers" in compare_log
+    figure_log = (
+        workdir / "results/logs/deep/figure_variance_by_layer.log"
+    ).read_text()
+    assert f"{len(zero)} measured points are 0 and not drawn" in figure_log
+
+
+@pytest.mark.workflow
+def test_overflow_stops_the_measure_job_with_one_clear_message(tmp_path):
+    # He init doubles a linear network's variance per layer: 400 layers
+    # overflow float32 (about 2^256 > 3.4e38 squared).
+    config = {
+        "seed": 7,
+        "experiments": {
+            "huge": {
+                "widths": [5] * 401 + [3],
+                "activations": ["linear"],
+                "inits": ["he"],
+                "input": "gaussian",
+                "examples": 10,
+                "networks": 2,
+                "histograms": {"bins": 10},
+            }
+        },
+    }
+    workdir = copy_workflow(tmp_path, config)
+    target = "results/huge/networks/he/network0_moments.csv"
+    result = snakemake(workdir, "--cores", "1", target, check=False)
+    assert result.returncode != 0
+    log = (workdir / "results/logs/huge/measure/he/network0.log").read_text()
+    assert "exceeded float32's largest number" in log and "dtype: float64" in log, log
+    assert not (workdir / target).exists()
+
+
+# --- A killed run, two runs at once --------------------------------------------
+
+
+def readme_recovery_commands():
+    """The commands of README.md's "After an interrupted run" block."""
+    text = (ROOT / "README.md").read_text()
+    assert "**After an interrupted run**" in text, "README.md documents no recovery"
+    block = text.split("**After an interrupted run**", 1)[1].split("```bash\n", 1)[1]
+    block = block.split("```", 1)[0]
+    return [line.split()[1:] for line in block.splitlines() if line.strip()]
+
+
+def start(workdir, *args):
+    import subprocess
+
+    from workflow_helpers import SNAKEMAKE
+
+    # Its own session: the kill below reaches Snakemake and every job it
+    # started, as losing the node would.
+    return subprocess.Popen(
+        [str(SNAKEMAKE), *args],
+        cwd=workdir,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def wait_for(condition, process, seconds=120):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert process.poll() is None, "the run ended before the test could act"
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.mark.workflow
+def test_kill_9_mid_run_then_the_readme_recovery_gives_the_same_tables(clean, tmp_path):
+    import os
+    import signal
+
+    _, tables = clean
+    commands = readme_recovery_commands()
+    workdir = copy_workflow(tmp_path, tiny())
+    networks = workdir / "results/tiny/networks"
+    process = start(workdir, "--cores", "2", *TABLES)
+    wait_for(lambda: len(list(networks.rglob("*_moments.csv"))) >= 1, process)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    assert not all((workdir / t).exists() for t in TABLES), "killed too late"
+    # As the README says: unlock, then rerun the incomplete jobs.
+    assert commands[0] == ["--unlock"]
+    for command in commands:
+        snakemake(workdir, *command, *([] if "--unlock" in command else TABLES))
+    for table in TABLES:
+        assert (workdir / table).read_bytes() == tables[table], table
+
+
+@pytest.mark.workflow
+def test_two_runs_at_once_in_one_directory(clean, tmp_path):
+    _, tables = clean
+    readme = (ROOT / "README.md").read_text()
+    workdir = copy_workflow(tmp_path, tiny())
+    first = start(workdir, "--cores", "1", *TABLES)
+    wait_for(lambda: any((workdir / ".snakemake/locks").glob("*.lock")), first)
+    second = snakemake(workdir, "--cores", "1", *TABLES, check=False)
+    output = first.communicate()[0]
+    assert first.returncode == 0, output
+    # The second is refused at once, with the message the README quotes.
+    assert second.returncode != 0
+    assert "Directory cannot be locked" in second.stdout + second.stderr
+    assert "Directory cannot be locked" in readme
+    for table in TABLES:
+        assert (workdir / table).read_bytes() == tables[table], table
+    # Started again once the first is done, it finds nothing to do.
+    again = snakemake(workdir, "--cores", "1", *TABLES)
+    assert "Nothing to be done" in again.stdout + again.stderr
+
+
+TRAINING_TABLES = ["results/training/selection.csv", "results/training/table1.csv"]
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A finished tiny training run and the bytes of its tables."""
+    workdir = copy_workflow(tmp_path_factory.mktemp("trained"), tiny(seeds=[0]))
+    snakemake(workdir, "--cores", "2", *TRAINING_TABLES)
+    return workdir, {t: (workdir / t).read_bytes() for t in TRAINING_TABLES}
+
+
+RUN = "results/training/runs/tanh_normalized/lr0.1_seed0"
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize(
+    "damage", [half_the_lines, a_nan, empty, cut_mid_line], ids=lambda f: f.__name__
+)
+def test_a_damaged_training_run_table_stops_the_run(damage, trained, tmp_path):
+    import shutil
+
+    source, tables = trained
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
+    damaged = workdir / f"{RUN}.csv"
+    damage(damaged)
+    result = snakemake(workdir, "--cores", "1", *TRAINING_TABLES, check=False)
+    assert result.returncode != 0, "a damaged run table was used"
+    log = (workdir / "results/logs/training/selection.log").read_text()
+    assert f"{RUN}.csv" in log and "delete it" in log and "--forcerun train" in log, log
+    for table in TRAINING_TABLES:
+        path = workdir / table
+        assert not path.exists() or path.read_bytes() == tables[table], table

@@ -1,0 +1,75 @@
+"""Rule agreement_doc: docs/agreement.md (coverage of every prediction per
+experiment) and the generated block of README.md's "What it shows"."""
+
+import jinja2
+import pandas as pd
+
+from glorot import derivation as dv
+from glorot.compare import AGREE_RELATIVE, AGREE_STANDARD_ERRORS
+from glorot.workflow_io import start
+
+log = start(snakemake.log[0], snakemake.threads)
+
+
+def render(path, **context):
+    with open(path) as handle:
+        template = jinja2.Template(handle.read(), undefined=jinja2.StrictUndefined)
+    return template.render(**context)
+
+
+experiments = {}
+for name, path in zip(snakemake.params.names, snakemake.input.agreement):
+    exp = snakemake.params.experiments[name]
+    experiments[name] = {
+        "widths": dv.widths_text(exp["widths"]),
+        "input": dv.input_text(exp),
+        "networks": exp["networks"],
+        "examples": exp["examples"],
+        "coverage": dv.coverage_context(pd.read_csv(path)),
+    }
+with open(snakemake.output[0], "w") as handle:
+    handle.write(
+        render(
+            snakemake.input.template,
+            criterion=dv.criterion_text(),
+            experiments=experiments,
+        )
+    )
+
+# The README's block: numbers of the paper and bounds experiments.
+paper = pd.read_csv(snakemake.input.paper)
+d = int(paper["layer"].max())
+eq14_weight, eq14_back = dv.weight_gradient_spread(
+    paper, "tanh", "standard", list(range(d))
+)
+paper_ratios = pd.read_csv(snakemake.input.paper_ratios)
+top = paper_ratios[
+    (paper_ratios["activation"] == "tanh")
+    & (paper_ratios["init"] == "standard")
+    & (paper_ratios["quantity"] == "weight_gradient")
+    & (paper_ratios["layer"] == d - 1)
+]["measured"].iloc[0]
+corrected, printed = dv.ratio_counts(pd.read_csv(snakemake.input.bounds_ratios))
+block = render(
+    snakemake.input.readme_template,
+    se=f"{AGREE_STANDARD_ERRORS:g}",
+    rel=f"{AGREE_RELATIVE:.0%}",
+    paper=experiments["paper"]["coverage"],
+    paper_input=experiments["paper"]["input"],
+    bounds=experiments["bounds"]["coverage"],
+    ratios_corrected=corrected,
+    ratios_printed=printed,
+    d=d,
+    d_minus_1=d - 1,
+    eq14_weight=eq14_weight,
+    eq14_back=eq14_back,
+    top_step=f"{1 / top:.3g}",
+)
+with open("README.md") as handle:
+    readme = handle.read()
+spliced = dv.splice(readme, block)
+if spliced != readme:
+    with open("README.md", "w") as handle:
+        handle.write(spliced)
+    log.info("README.md: generated block updated")
+log.info("wrote %s", snakemake.output[0])
