@@ -111,10 +111,18 @@ def job_seconds_by_rule(log_text):
     return {k: v for k, v in sorted(per_rule.items())}
 
 
-def run_once(workdir, targets, cores):
+def run_once(workdir, targets, cores, extra=()):
     for stale in ("results", ".snakemake"):
         shutil.rmtree(workdir / stale, ignore_errors=True)
-    command = [sys.executable, "-m", "snakemake", "--cores", str(cores), *targets]
+    command = [
+        sys.executable,
+        "-m",
+        "snakemake",
+        "--cores",
+        str(cores),
+        *extra,
+        *targets,
+    ]
     cpu0, busy0, t0 = children_cpu_seconds(), busy_cpu_seconds(), time.perf_counter()
     done = subprocess.run(
         command,
@@ -262,6 +270,10 @@ def main():
         "--repeats", type=int, default=3, help="runs of each revision (default 3)"
     )
     parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument(
+        "--configfile",
+        help="a config file (absolute path) instead of config/config.yaml",
+    )
     parser.add_argument("--json", help="write every number to this file")
     parser.add_argument(
         "--keep", action="store_true", help="keep the clones (their path is printed)"
@@ -277,7 +289,8 @@ def main():
     runs = []
     for repeat in range(args.repeats):
         for name in names if repeat % 2 == 0 else names[::-1]:
-            run = run_once(dirs[name], args.targets, args.cores)
+            extra = ["--configfile", args.configfile] if args.configfile else []
+            run = run_once(dirs[name], args.targets, args.cores, extra)
             runs.append((name, run))
             print(
                 f"{name}: {run['wall_s']:.1f} s wall, {run['cpu_s']:.1f} s CPU, "
@@ -295,6 +308,7 @@ def main():
                     "commits": commits,
                     "targets": args.targets,
                     "cores": args.cores,
+                    "configfile": args.configfile,
                     "runs": [{"revision": n, **r} for n, r in runs],
                     "summaries": summaries,
                     "results": comparison,
