@@ -114,14 +114,15 @@ def job_seconds_by_rule(log_text):
 def run_once(workdir, targets, cores, extra=()):
     for stale in ("results", ".snakemake"):
         shutil.rmtree(workdir / stale, ignore_errors=True)
+    # Targets first: options such as --configfile take several values.
     command = [
         sys.executable,
         "-m",
         "snakemake",
+        *targets,
         "--cores",
         str(cores),
         *extra,
-        *targets,
     ]
     cpu0, busy0, t0 = children_cpu_seconds(), busy_cpu_seconds(), time.perf_counter()
     done = subprocess.run(
