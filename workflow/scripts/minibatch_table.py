@@ -6,5 +6,7 @@ from glorot.workflow_io import start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
 per_network = cached.network_minibatch(snakemake.input, snakemake.params.experiment)
-write_table(minibatch.summarise(per_network), snakemake.output[0])
+write_table(
+    minibatch.summarise(per_network, snakemake.params.experiment), snakemake.output[0]
+)
 log.info("%d network files", len(snakemake.input))
