@@ -507,22 +507,54 @@ def trained(tmp_path_factory):
 RUN = "results/training/runs/tanh_normalized/lr0.1_seed0"
 
 
+def another_rate(path):
+    # The run of another learning rate: right shape, wrong run.
+    text = path.read_text()
+    path.write_text(text.replace(",0.1,0,", ",0.3,0,"))
+
+
 @pytest.mark.workflow
 @pytest.mark.parametrize(
-    "damage", [half_the_lines, a_nan, empty, cut_mid_line], ids=lambda f: f.__name__
+    "damage",
+    [half_the_lines, a_nan, empty, cut_mid_line, another_rate],
+    ids=lambda f: f.__name__,
 )
-def test_a_damaged_training_run_table_stops_the_run(damage, trained, tmp_path):
+@pytest.mark.parametrize("kind", ["curves", "histograms"])
+def test_the_reader_of_run_tables_names_a_damaged_one(kind, damage, trained, tmp_path):
+    import shutil
+
+    from glorot import cached
+    from glorot.config import check
+
+    source, _ = trained
+    runs = tmp_path / "results/training/runs"
+    shutil.copytree(source / "results/training/runs", runs)
+    training = check(tiny(seeds=[0]), SCHEMA)["training"]
+    ending = ".csv" if kind == "curves" else "_histograms.csv"
+    path = tmp_path / f"{RUN}{ending}"
+    read = getattr(cached, f"training_{kind}")
+    read([str(path)], training)  # the clean file passes
+    damage(path)
+    with pytest.raises(cached.DamagedFile) as error:
+        read([str(path)], training)
+    message = str(error.value)
+    assert str(path) in message and "delete it" in message
+    assert "--forcerun train" in message
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("ending", [".csv", "_histograms.csv"])
+def test_a_damaged_run_table_stops_the_run(ending, trained, tmp_path):
     import shutil
 
     source, tables = trained
     workdir = tmp_path / "run"
     shutil.copytree(source, workdir, symlinks=True)
-    damaged = workdir / f"{RUN}.csv"
-    damage(damaged)
+    half_the_lines(workdir / f"{RUN}{ending}")
     result = snakemake(workdir, "--cores", "1", *TRAINING_TABLES, check=False)
     assert result.returncode != 0, "a damaged run table was used"
     log = (workdir / "results/logs/training/selection.log").read_text()
-    assert f"{RUN}.csv" in log and "delete it" in log and "--forcerun train" in log, log
+    assert f"{RUN}{ending}" in log and "delete it" in log, log
     for table in TRAINING_TABLES:
         path = workdir / table
         assert not path.exists() or path.read_bytes() == tables[table], table

@@ -256,3 +256,8 @@ def training_activation_constraint(training, label):
         f"_seed(?:{seeds})(?:\\.|_|$))"
         for m in training["models"]
     )
+
+
+def training_seed_constraint(training):
+    """Regex of the configured training seeds (one stored stream each)."""
+    return _alternatives(training["seeds"])
