@@ -105,6 +105,10 @@ BAD_VALUES = {
         lambda c, e, t: c["experiments"].update(training=copy.deepcopy(e)),
         ["experiments.training"],
     ),
+    "experiment named figures": (
+        lambda c, e, t: c["experiments"].update(figures=copy.deepcopy(e)),
+        ["experiments.figures", "results/figures/"],
+    ),
     "int experiment name": (
         lambda c, e, t: c["experiments"].update({2010: copy.deepcopy(e)}),
         ["experiments", "2010", "string"],
@@ -477,19 +481,22 @@ def test_two_runs_at_once_in_one_directory(clean, tmp_path):
     _, tables = clean
     readme = (ROOT / "README.md").read_text()
     workdir = copy_workflow(tmp_path, tiny())
-    first = start(workdir, "--cores", "1", *TABLES)
+    targets = ["results/tiny/jacobian.csv"]  # 6 jobs: the second starts mid-run
+    first = start(workdir, "--cores", "1", *targets)
     wait_for(lambda: any((workdir / ".snakemake/locks").glob("*.lock")), first)
-    second = snakemake(workdir, "--cores", "1", *TABLES, check=False)
+    second = snakemake(workdir, "--cores", "1", *targets, check=False)
+    still_running = first.poll() is None
     output = first.communicate()[0]
     assert first.returncode == 0, output
     # The second is refused at once, with the message the README quotes.
+    assert still_running, "the first run ended before the second started"
     assert second.returncode != 0
     assert "Directory cannot be locked" in second.stdout + second.stderr
     assert "Directory cannot be locked" in readme
-    for table in TABLES:
+    for table in targets:
         assert (workdir / table).read_bytes() == tables[table], table
     # Started again once the first is done, it finds nothing to do.
-    again = snakemake(workdir, "--cores", "1", *TABLES)
+    again = snakemake(workdir, "--cores", "1", *targets)
     assert "Nothing to be done" in again.stdout + again.stderr
 
 
