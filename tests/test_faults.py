@@ -370,6 +370,7 @@ def test_underflow_to_zero_is_named_in_the_log_summary_and_figure(tmp_path):
         "2",
         "results/deep/summary.md",
         "results/figures/deep/variance_by_layer.png",
+        "results/figures/deep/agreement.png",
     )
     table = pd.read_csv(workdir / "results/deep/variance_by_layer.csv")
     ratios = table.filter(like="ratio_").to_numpy()
@@ -382,10 +383,14 @@ def test_underflow_to_zero_is_named_in_the_log_summary_and_figure(tmp_path):
     assert set(map(tuple, inf_rows[keys].values)) <= noted_cells(summary)
     compare_log = (workdir / "results/logs/deep/compare.log").read_text()
     assert "at the limits of float32: relu, standard, activation: layers" in compare_log
-    figure_log = (
-        workdir / "results/logs/deep/figure_variance_by_layer.log"
-    ).read_text()
-    assert f"{len(zero)} measured points are 0 and not drawn" in figure_log
+    # Each figure says which points it leaves out (the variance figure has no
+    # pre-activation panels).
+    drawn = zero[zero["quantity"] != "preactivation"]
+    logs = workdir / "results/logs/deep"
+    figure_log = (logs / "figure_variance_by_layer.log").read_text()
+    assert f"{len(drawn)} measured points are 0 and not drawn" in figure_log
+    agreement_log = (logs / "figure_agreement.log").read_text()
+    assert f"{len(zero)} cells have measured 0 and are not drawn" in agreement_log
 
 
 @pytest.mark.workflow
