@@ -45,7 +45,6 @@ from .run import (
     N_CLASSES,
     N_INPUTS,
     Run,
-    check_config,
     learning_rate_label,
     run_from_config,
 )
@@ -77,7 +76,6 @@ __all__ = [
     "Result",
     "Run",
     "TrainingStream",
-    "check_config",
     "error_and_cost",
     "final_values",
     "gradients",
