@@ -164,9 +164,10 @@ def test_predictions_on_shapeset_images(activation, init, pixels):
     if activation == "linear":
         corrected = theory.glorot(SHAPESET_WIDTHS, var_w, moments)
         assert misses(measured, corrected, networks) == []
-        # Var[x] in place of E[x^2] misses by E[x^2] / Var[x].
+        # Var[x] in place of E[x^2] (every q_0 scaled by Var[x] / E[x^2]) misses.
+        centred = moments.variance / moments.second_moment
         as_if_centred = theory.InputMoments(
-            moments.mean_squares - moments.mean**2, moments.weights, 0.0
+            moments.mean_squares * centred, moments.weights, 0.0
         )
         shortcut = theory.glorot(SHAPESET_WIDTHS, var_w, as_if_centred)
         assert misses(measured, shortcut, networks)
