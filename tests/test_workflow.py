@@ -4,34 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workflow_helpers import copy_workflow, csv_files, snakemake
+from workflow_helpers import copy_workflow, csv_files, snakemake, tiny_config
 
 pytestmark = pytest.mark.workflow
 
-TINY = {
-    "seed": 7,
-    "experiments": {
-        # Linear network, unequal widths, standard init: the linear-regime
-        # theory with corrected bounds is exact in expectation here.
-        "linear": {
-            "widths": [40, 90, 20, 60, 30, 5],
-            "activations": ["linear"],
-            "inits": ["standard"],
-            "input": "gaussian",
-            "examples": 300,
-            "networks": 8,
-            "chunk_size": 128,
-        },
-        "small": {
-            "widths": [30, 20, 20, 4],
-            "activations": ["tanh", "relu"],
-            "inits": ["standard", "normalized"],
-            "input": "gaussian",
-            "examples": 100,
-            "networks": 3,
-        },
-    },
-}
+TINY = tiny_config()
 
 COLUMNS = [
     "activation",
@@ -69,15 +46,29 @@ def test_csv_contract(run):
             (a, i, q, layer)
             for a in exp["activations"]
             for i in exp["inits"]
-            for q in ["activation", "preactivation", "backprop_gradient", "weight_gradient"]
+            for q in [
+                "activation",
+                "preactivation",
+                "backprop_gradient",
+                "weight_gradient",
+            ]
             for layer in range(d + 1)
         }
-        assert set(map(tuple, t[["activation", "init", "quantity", "layer"]].values)) == expected
+        assert (
+            set(map(tuple, t[["activation", "init", "quantity", "layer"]].values))
+            == expected
+        )
         assert len(t) == len(expected)
         assert (t["networks"] == exp["networks"]).all()
-        assert (t["ci_low"] <= t["measured"]).all() and (t["measured"] <= t["ci_high"]).all()
+        assert (t["ci_low"] <= t["measured"]).all() and (
+            t["measured"] <= t["ci_high"]
+        ).all()
         assert t[COLUMNS[4:]].notna().all().all()
-        assert (run / "results" / name / "summary.md").read_text().startswith("# Prediction")
+        assert (
+            (run / "results" / name / "summary.md")
+            .read_text()
+            .startswith("# Prediction")
+        )
 
 
 def test_corrected_glorot_prediction_within_sampling_error(run):
@@ -102,16 +93,27 @@ def test_second_run_does_nothing_and_one_experiment_reruns_alone(run, tmp_path):
     changed["experiments"]["small"] = {**TINY["experiments"]["small"], "examples": 50}
     copy_workflow(run, changed)
     dry = snakemake(run, "--cores", "2", "-n").stdout
-    outputs = [line.split(":", 1)[1] for line in dry.splitlines() if line.strip().startswith("output:")]
+    outputs = [
+        line.split(":", 1)[1]
+        for line in dry.splitlines()
+        if line.strip().startswith("output:")
+    ]
     # Only experiment "small" reruns: every output of the plan is one of its own,
     # among them its 6 networks.
-    assert outputs and all("/small/" in line and "linear" not in line for line in outputs), dry
+    assert outputs and all(
+        "/small/" in line and "linear" not in line for line in outputs
+    ), dry
     assert sum("_moments.csv" in line for line in outputs) == 6
     copy_workflow(run, TINY)
 
 
 def test_bad_config_fails_before_any_job(tmp_path):
-    bad = {**TINY, "experiments": {"small": {**TINY["experiments"]["small"], "activations": ["swish"]}}}
+    bad = {
+        **TINY,
+        "experiments": {
+            "small": {**TINY["experiments"]["small"], "activations": ["swish"]}
+        },
+    }
     workdir = copy_workflow(tmp_path, bad)
     result = snakemake(workdir, "--cores", "1", check=False)
     assert result.returncode != 0
@@ -131,7 +133,13 @@ def test_figures_are_drawn(run):
     assert (figures / "linear" / "variance_by_layer.png").exists()
     jac = pd.read_csv(run / "results" / "small" / "jacobian.csv")
     assert list(jac.columns) == [
-        "activation", "init", "layer", "mean_singular_value", "ci_low", "ci_high", "networks"
+        "activation",
+        "init",
+        "layer",
+        "mean_singular_value",
+        "ci_low",
+        "ci_high",
+        "networks",
     ]
     assert len(jac) == 2 * 2 * 2  # activations x inits x hidden layers
 
@@ -145,7 +153,9 @@ def test_bounds_verdict_favours_the_corrected_reading(run):
         assert len(layers) >= 3, layers
         assert verdict == "corrected", layers.to_string()
     assumptions = pd.read_csv(run / "results" / "linear" / "assumptions.csv")
-    assert (assumptions.loc[assumptions["assumption"] == "mean_f_prime", "measured"] == 1).all()
+    assert (
+        assumptions.loc[assumptions["assumption"] == "mean_f_prime", "measured"] == 1
+    ).all()
 
 
 def test_coverage_and_layer_ratios(run):
@@ -161,3 +171,11 @@ def test_coverage_and_layer_ratios(run):
     gradients = ratios[ratios["quantity"].isin(["backprop_gradient", "weight_gradient"])]
     assert gradients["agrees_glorot"].all(), gradients.to_string()
     assert not gradients["agrees_glorot_printed"].any(), gradients.to_string()
+
+
+def test_training_stage_runs(run):
+    table = pd.read_csv(run / "results" / "training" / "table1.csv")
+    assert table["model"].tolist() == ["Tanh", "Tanh N"]
+    assert (table["updates"] == TINY["training"]["updates"]).all()
+    for k in (9, 10, 11):
+        assert (run / "results" / "figures" / "training" / f"figure{k}.png").exists()

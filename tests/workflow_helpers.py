@@ -9,6 +9,14 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = Path(sys.executable).with_name("snakemake")
+# The tiny config of the tests and CI: every stage in about a minute.
+TEST_CONFIG_PATH = ROOT / ".test" / "config" / "config.yaml"
+
+
+def tiny_config():
+    """A fresh copy of the tiny config (.test/config/config.yaml)."""
+    with open(TEST_CONFIG_PATH) as handle:
+        return yaml.safe_load(handle)
 
 
 def copy_workflow(dest, config):
@@ -48,4 +56,7 @@ def snakemake(workdir, *args, check=True, timeout=900):
 def csv_files(workdir):
     """Relative path -> bytes of every CSV under results/."""
     results = Path(workdir) / "results"
-    return {str(p.relative_to(results)): p.read_bytes() for p in sorted(results.rglob("*.csv"))}
+    return {
+        str(p.relative_to(results)): p.read_bytes()
+        for p in sorted(results.rglob("*.csv"))
+    }
