@@ -5,7 +5,7 @@ code (``measure.measure_network`` and ``measure.ensemble_variance``), so a
 prediction is checked against exactly the estimate the workflow reports. Each
 test checks a family of cells (quantity x layer) of one activation and init;
 its tolerance is the Student-t quantile of the per-cell two-sided level
-``FAMILY_LEVEL / cells`` (Bonferroni), about 4 standard errors: a correct
+``FAMILY_LEVEL / cells`` (Bonferroni), 3.7-3.8 standard errors here: a correct
 prediction fails a family with probability below 1%, whatever the seed.
 """
 
