@@ -52,9 +52,10 @@ def summarise_networks(per_network, value="variance"):
 #
 # The first term is the sampling error of the measured mean over networks
 # (3 standard errors: with 8 networks a correct prediction fails it about 2%
-# of the time, P(|t_7| > 3), less with the floor); the second is a floor for cells measured so precisely that
-# effects the theory leaves out on purpose (finite width, 1/n corrections)
-# exceed their standard error: a prediction within 2% is counted as right.
+# of the time, P(|t_7| > 3), less with the floor). The second is a floor for
+# cells measured so precisely that effects the theory leaves out on purpose
+# (finite width, 1/n corrections) exceed their standard error: a prediction
+# within 2% is counted as right.
 #
 # The input layer's activations, when every network sees the same images,
 # are measured without sampling error and "predicted" from those same images:
