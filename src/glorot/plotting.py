@@ -194,18 +194,31 @@ def _agreement_panel(ax, rows, predictions):
     """One panel: per layer, the agreement zone (light) and the 95% interval
     (dark) of the measurement as bands around 1, and predicted / measured per
     prediction (filled: agrees; hollow: does not)."""
+    if rows.empty:
+        ax.set_ylim(*AGREEMENT_YLIM)
+        return
     layers = rows["layer"].to_numpy()
     measured = rows["measured"].to_numpy()
-    tolerance = compare.tolerance(measured, rows["standard_error"].to_numpy()) / np.abs(
-        measured
+    # A measurement of exactly 0 (float32 underflow) has no bands and no ratios.
+    drawn = measured != 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tolerance = compare.tolerance(
+            measured, rows["standard_error"].to_numpy()
+        ) / np.abs(measured)
+        ci_low = rows["ci_low"].to_numpy() / measured
+        ci_high = rows["ci_high"].to_numpy() / measured
+    ax.bar(
+        layers[drawn],
+        2 * tolerance[drawn],
+        bottom=1 - tolerance[drawn],
+        width=0.8,
+        color="0.88",
+        zorder=0,
     )
     ax.bar(
-        layers, 2 * tolerance, bottom=1 - tolerance, width=0.8, color="0.88", zorder=0
-    )
-    ax.bar(
-        layers,
-        (rows["ci_high"] - rows["ci_low"]).to_numpy() / measured,
-        bottom=rows["ci_low"].to_numpy() / measured,
+        layers[drawn],
+        (ci_high - ci_low)[drawn],
+        bottom=ci_low[drawn],
         width=0.8,
         color="0.65",
         zorder=1,
