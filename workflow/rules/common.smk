@@ -7,6 +7,7 @@ from glorot.config import (
     init_constraint,
     network_experiment_constraint,
     training_activation_constraint,
+    training_seed_constraint,
 )
 from glorot.resources import measure_mem_mb, measure_runtime_min
 from glorot.shapeset import split_mem_mb, split_runtime_min
@@ -157,6 +158,7 @@ from glorot.training import (
 )
 
 TRAINING = config.get("training")
+TRAINING_SEED = training_seed_constraint(TRAINING) if TRAINING else "$^"
 TRAINING_ACTIVATION = (
     training_activation_constraint(TRAINING, learning_rate_label) if TRAINING else "$^"
 )

@@ -62,7 +62,7 @@ rule training_stream:
     log:
         "results/logs/training/stream/seed{seed}.log",
     wildcard_constraints:
-        seed=r"\d+",
+        seed=TRAINING_SEED,
     conda:
         "../envs/glorot.yaml"
     threads: 1
@@ -78,9 +78,12 @@ rule training_stream:
 
 rule training_selection:
     """The paper's learning-rate choice: per model, the rate of the grid with
-    the lowest final validation error."""
+    the lowest final validation error. It checks every run's tables, the
+    histograms too, so that no figure is drawn from a damaged one (every
+    training figure waits for the selection)."""
     input:
-        training_curves(),
+        curves=training_curves(),
+        histograms=training_histograms(),
     output:
         report(
             "results/training/selection.csv",
