@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from workflow_helpers import copy_workflow, snakemake
+from workflow_helpers import copy_workflow, snakemake, tiny_config
 
 pytestmark = pytest.mark.workflow
 
@@ -48,3 +48,11 @@ def test_slurm_profile_replaces_the_default_one(tmp_path):
     output = result.stdout + result.stderr
     assert "Using workflow specific profile profiles/slurm" in output, output
     assert "profiles/default" not in output, output
+
+
+def test_lint_is_clean(tmp_path):
+    workdir = copy_workflow(tmp_path / "clone", tiny_config())
+    result = snakemake(workdir, "--lint", check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "Congratulations, your workflow is in a good condition!" in output, output
