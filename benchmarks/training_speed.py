@@ -4,9 +4,11 @@ The network of Table 1 (1024 inputs, 5 hidden layers of 1000 tanh units, 9
 classes), minibatches of 10, float32, one thread, one core. Timed side by
 side, alternating, so that the load of the machine hits every variant alike:
 
-- ``glorot``: ``glorot.training.sgd_step`` (forward with biases, the backward
-  pass of ``glorot.network``, and the update W += alpha z^T dC/ds as one BLAS
-  gemm in place), the step the workflow runs;
+- ``glorot``: ``glorot.training.SGDStep``, the step the workflow runs: the
+  operations of ``sgd_step`` into arrays allocated once (same bits);
+- ``glorot-sgd_step``: ``glorot.training.sgd_step`` (forward with biases, the
+  backward pass of ``glorot.network``, and the update W += alpha z^T dC/ds as
+  one BLAS gemm in place), the step the workflow ran before;
 - ``numpy-naive``: the same step with the update written W -= lr * (z.T @ g) / B
   (a temporary gradient matrix per layer);
 - ``torch-autograd``: PyTorch 2.13, ``loss.backward()`` and ``torch.optim.SGD``;
@@ -19,6 +21,12 @@ benchmarks/README.md). Reports the median over ``--repeats`` of
 ``--updates`` updates each, and the time of one update.
 
     .venv/bin/python benchmarks/training_speed.py [--updates 300] [--repeats 7]
+    .venv/bin/python benchmarks/training_speed.py --hidden 200 --updates 3000   # default config
+
+``--hidden`` sets the width of the 5 hidden layers (1000, the paper's; the
+default config's is 200). Rates are per second of wall time and, in
+brackets, per second of the process's CPU time (less sensitive to a loaded
+machine).
 """
 
 import argparse
@@ -56,13 +64,30 @@ def data(pool=2000):
 
 
 def glorot_variant(x, y):
-    run = training.Run("tanh", "normalized", LEARNING_RATE, 0, 0, tuple(WIDTHS), updates=1)
+    run = training.Run(
+        "tanh", "normalized", LEARNING_RATE, 0, 0, tuple(WIDTHS), updates=1
+    )
+    weights, biases = training.initial_parameters(run)
+    sgd_step = training.SGDStep(WIDTHS, BATCH, "tanh", np.float32)
+
+    def step(u):
+        k = (u * BATCH) % len(x)
+        sgd_step(x[k : k + BATCH], y[k : k + BATCH], weights, biases, LEARNING_RATE)
+
+    return step
+
+
+def glorot_sgd_step_variant(x, y):
+    run = training.Run(
+        "tanh", "normalized", LEARNING_RATE, 0, 0, tuple(WIDTHS), updates=1
+    )
     weights, biases = training.initial_parameters(run)
 
     def step(u):
         k = (u * BATCH) % len(x)
-        training.sgd_step(x[k : k + BATCH], y[k : k + BATCH], weights, biases, "tanh",
-                          LEARNING_RATE)
+        training.sgd_step(
+            x[k : k + BATCH], y[k : k + BATCH], weights, biases, "tanh", LEARNING_RATE
+        )
 
     return step
 
@@ -70,7 +95,9 @@ def glorot_variant(x, y):
 def numpy_naive_variant(x, y):
     from glorot import network
 
-    run = training.Run("tanh", "normalized", LEARNING_RATE, 0, 0, tuple(WIDTHS), updates=1)
+    run = training.Run(
+        "tanh", "normalized", LEARNING_RATE, 0, 0, tuple(WIDTHS), updates=1
+    )
     weights, biases = training.initial_parameters(run)
 
     def step(u):
@@ -86,10 +113,13 @@ def numpy_naive_variant(x, y):
 
 
 def _torch_parameters():
-    run = training.Run("tanh", "normalized", LEARNING_RATE, 0, 0, tuple(WIDTHS), updates=1)
+    run = training.Run(
+        "tanh", "normalized", LEARNING_RATE, 0, 0, tuple(WIDTHS), updates=1
+    )
     weights, biases = training.initial_parameters(run)
-    return [torch.from_numpy(w.copy()) for w in weights], [torch.from_numpy(b.copy())
-                                                           for b in biases]
+    return [torch.from_numpy(w.copy()) for w in weights], [
+        torch.from_numpy(b.copy()) for b in biases
+    ]
 
 
 def torch_autograd_variant(x, y):
@@ -144,34 +174,54 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--updates", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument(
+        "--hidden", type=int, default=1000, help="units per hidden layer"
+    )
+    parser.add_argument("--no-torch", action="store_true")
     args = parser.parse_args()
+    WIDTHS[1:-1] = [args.hidden] * 5
     pin_to_one_core()
     x, y = data()
-    variants = {"glorot": glorot_variant(x, y), "numpy-naive": numpy_naive_variant(x, y)}
-    if torch is not None:
+    variants = {
+        "glorot": glorot_variant(x, y),
+        "glorot-sgd_step": glorot_sgd_step_variant(x, y),
+        "numpy-naive": numpy_naive_variant(x, y),
+    }
+    if torch is not None and not args.no_torch:
         torch.set_num_threads(1)
         variants["torch-autograd"] = torch_autograd_variant(x, y)
         variants["torch-manual"] = torch_manual_variant(x, y)
     rates = {name: [] for name in variants}
+    cpu_rates = {name: [] for name in variants}
     with threadpool_limits(limits=1):
         for step in variants.values():  # warm-up
             for u in range(20):
                 step(u)
         for repeat in range(args.repeats):
             for name, step in variants.items():
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 for u in range(args.updates):
                     step(u)
                 rates[name].append(args.updates / (time.perf_counter() - start))
-    print(f"machine: {platform.processor() or platform.machine()}, numpy {np.__version__}"
-          + (f", torch {torch.__version__}" if torch is not None else ", no torch"))
-    print(f"network {WIDTHS}, tanh, minibatch {BATCH}, float32, one thread, one core; "
-          f"{args.updates} updates x {args.repeats} repeats, variants alternated")
+                cpu_rates[name].append(args.updates / (time.process_time() - start_cpu))
+    print(
+        f"machine: {platform.processor() or platform.machine()}, numpy {np.__version__}"
+        + (f", torch {torch.__version__}" if torch is not None else ", no torch")
+    )
+    print(
+        f"network {WIDTHS}, tanh, minibatch {BATCH}, float32, one thread, one core; "
+        f"{args.updates} updates x {args.repeats} repeats, variants alternated"
+    )
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f}")
     base = statistics.median(rates["glorot"])
+    base_cpu = statistics.median(cpu_rates["glorot"])
     for name, r in rates.items():
-        median = statistics.median(r)
-        print(f"{name:15s} median {median:7.1f} updates/s ({1000 / median:5.2f} ms/update; "
-              f"min {min(r):6.1f}, max {max(r):6.1f}); glorot / this = {base / median:.2f}")
+        median, cpu = statistics.median(r), statistics.median(cpu_rates[name])
+        print(
+            f"{name:15s} median {median:7.1f} updates/s ({1000 / median:5.2f} ms/update; "
+            f"min {min(r):6.1f}, max {max(r):6.1f}); glorot / this = {base / median:.2f}; "
+            f"per CPU second {cpu:7.1f} (glorot / this = {base_cpu / cpu:.2f})"
+        )
 
 
 if __name__ == "__main__":

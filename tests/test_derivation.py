@@ -255,3 +255,26 @@ def test_minibatch_ratio_is_one_for_independent_examples_and_exact_for_a_hand_ca
     same = np.repeat(z[:1], 5, axis=0), np.repeat(g[:1], 5, axis=0)
     pe, mb = minibatch_moments(*same, 5)
     assert mb == pytest.approx(pe, rel=1e-12)
+
+
+def test_minibatch_summary_refuses_missing_networks():
+    from glorot.minibatch import summarise
+
+    exp = {
+        "widths": [3, 4, 2],
+        "activations": ["tanh"],
+        "inits": ["standard"],
+        "networks": 2,
+    }
+    rows = [
+        ("tanh", "standard", k, layer, 1.0 + 0.1 * k, 10)
+        for k in range(2)
+        for layer in range(2)
+    ]
+    table = pd.DataFrame(
+        rows, columns=["activation", "init", "network", "layer", "ratio", "batch_size"]
+    )
+    out = summarise(table, exp)
+    assert out["ratio"].tolist() == pytest.approx([1.05, 1.05])
+    with pytest.raises(ValueError, match="rerun rule minibatch"):
+        summarise(table.iloc[1:], exp)

@@ -179,6 +179,7 @@ def test_bad_yaml_stops_before_any_job_with_one_message(case, tmp_path):
         "results/tiny/networks/standard/network99_moments.csv",  # 3 networks
         "results/tiny/networks/he/network0_moments.csv",  # init not configured
         "results/tiny/networks/normalized/network3_jacobian.csv",
+        "results/tiny/networks/standard/network3_minibatch.csv",
         "results/training/runs/tanh_standard/lr0.1_seed0.csv",  # model not configured
         "results/training/runs/tanh_normalized/lr0.3_seed0.csv",  # rate not configured
         "results/training/runs/tanh_normalized/lr0.1_seed1.csv",  # seed not configured
@@ -200,6 +201,7 @@ TABLES = [
     "results/tiny/assumptions.csv",
     "results/tiny/histograms.csv",
     "results/tiny/jacobian.csv",
+    "results/tiny/minibatch.csv",
 ]
 
 
@@ -240,79 +242,78 @@ def another_network(path):
     )
 
 
-DAMAGE = {
-    "moments cut to half its lines": (
-        "standard/network1_moments.csv",
-        half_the_lines,
-        "compare",
-        "measure",
-    ),
-    "moments with a nan": (
-        "normalized/network0_moments.csv",
-        a_nan,
-        "compare",
-        "measure",
-    ),
-    "moments empty": ("standard/network2_moments.csv", empty, "assumptions", "measure"),
-    "moments of another network": (
-        "standard/network2_moments.csv",
-        another_network,
-        "compare",
-        "measure",
-    ),
-    "histograms cut mid-line": (
+# (file under results/tiny/networks/, reader, rule that made it)
+KINDS = {
+    "moments": ("standard/network1_moments.csv", "network_moments", "measure"),
+    "histograms": (
         "normalized/network1_histograms.csv",
-        cut_mid_line,
-        "pool_histograms",
+        "network_histograms",
         "measure",
     ),
-    "histograms with a nan count": (
-        "standard/network0_histograms.csv",
-        a_nan,
-        "pool_histograms",
-        "measure",
-    ),
-    "jacobian cut to half its lines": (
-        "normalized/network2_jacobian.csv",
-        half_the_lines,
-        "jacobian_table",
-        "jacobian",
-    ),
-    "jacobian with a nan": (
-        "standard/network1_jacobian.csv",
-        a_nan,
-        "jacobian_table",
-        "jacobian",
-    ),
+    "jacobian": ("normalized/network2_jacobian.csv", "network_jacobians", "jacobian"),
+    "minibatch": ("standard/network0_minibatch.csv", "network_minibatch", "minibatch"),
 }
+DAMAGES = [half_the_lines, a_nan, empty, cut_mid_line, another_network]
 
 
 @pytest.mark.workflow
-@pytest.mark.parametrize("case", list(DAMAGE))
-def test_a_damaged_cached_file_stops_the_run_and_deleting_it_recovers(
-    case, clean, tmp_path
-):
+@pytest.mark.parametrize("damage", DAMAGES, ids=lambda f: f.__name__)
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_the_reader_of_cached_files_names_a_damaged_one(kind, damage, clean, tmp_path):
+    """Every kind of per-network file, every kind of damage: refused with
+    the file's name and how to redo it (the readers every pooling rule uses)."""
+    import shutil
+
+    from glorot import cached
+    from glorot.config import check
+
+    source, _ = clean
+    name, reader, maker = KINDS[kind]
+    if damage is another_network:
+        name = name.replace("network1", "network2").replace("network0", "network2")
+    networks = tmp_path / "results/tiny/networks"
+    shutil.copytree(source / "results/tiny/networks", networks)
+    exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
+    suffix = name.split("_", 1)[1]
+    paths = sorted(str(p) for p in networks.rglob(f"*_{suffix}"))
+    read = getattr(cached, reader)
+    read(paths, exp)  # the clean files pass
+    damage(networks / name)
+    with pytest.raises(cached.DamagedFile) as error:
+        read(paths, exp)
+    message = str(error.value)
+    assert str(networks / name) in message and "delete it" in message
+    assert f"--forcerun {maker}" in message
+
+
+@pytest.mark.workflow
+def test_damaged_cached_files_stop_the_run_and_deleting_them_recovers(clean, tmp_path):
+    """One damaged file per pooling rule: each rule stops naming its file, no
+    table is made from them, and the recovery the message names (delete the
+    file, rerun) gives the clean run's tables."""
     import shutil
 
     source, tables = clean
-    name, damage, reader, maker = DAMAGE[case]
     workdir = tmp_path / "run"
     shutil.copytree(source, workdir, symlinks=True)
-    damaged = workdir / "results/tiny/networks" / name
-    damage(damaged)
-    result = snakemake(workdir, "--cores", "2", *TABLES, check=False)
-    assert result.returncode != 0, f"a damaged {name} was used"
-    log = (workdir / "results/logs/tiny" / f"{reader}.log").read_text()
-    relative = str(damaged.relative_to(workdir))
-    assert relative in log and "delete it" in log and f"--forcerun {maker}" in log, log
-    # No table made from the damaged file is left behind.
+    damaged = {
+        "compare": ("standard/network1_moments.csv", half_the_lines),
+        "pool_histograms": ("normalized/network1_histograms.csv", cut_mid_line),
+        "jacobian_table": ("normalized/network2_jacobian.csv", a_nan),
+        "minibatch_table": ("standard/network0_minibatch.csv", empty),
+    }
+    for name, damage in damaged.values():
+        damage(workdir / "results/tiny/networks" / name)
+    result = snakemake(workdir, "--cores", "2", "--keep-going", *TABLES, check=False)
+    assert result.returncode != 0, "a damaged file was used"
+    for rule, (name, _) in damaged.items():
+        log = (workdir / "results/logs/tiny" / f"{rule}.log").read_text()
+        assert f"results/tiny/networks/{name}" in log and "delete it" in log, log
     for table in TABLES:
         path = workdir / table
         assert not path.exists() or path.read_bytes() == tables[table], table
-    if " cut " not in case:
-        return
-    # The recovery the message names: delete the file and rerun.
-    damaged.unlink()
+    for name, _ in damaged.values():
+        (workdir / "results/tiny/networks" / name).unlink()
     snakemake(workdir, "--cores", "2", *TABLES)
     for table in TABLES:
         assert (workdir / table).read_bytes() == tables[table], table

@@ -32,3 +32,42 @@ def test_linear_orthogonal_layers_have_unit_singular_values():
     sv = jacobian.mean_singular_values(x, [q, q, q], "linear")
     assert sv.shape == (3, 2)
     np.testing.assert_allclose(sv, 1.0)
+
+
+def svd_mean_singular_values(x, weights, activation):
+    """The definition: full SVDs of the Jacobians, in float64."""
+    return np.stack(
+        [
+            np.linalg.svd(j.astype(np.float64), compute_uv=False).mean(axis=1)
+            for j in jacobian.layer_jacobians(x, weights, activation)
+        ],
+        axis=1,
+    )
+
+
+# Widths where J^i is wide, tall and square, so both Gram forms are used.
+@pytest.mark.parametrize("widths", [[40, 30, 50, 50, 20, 5], [20, 60, 10, 10, 70, 3]])
+@pytest.mark.parametrize("name", ["tanh", "sigmoid", "relu", "linear", "softsign"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mean_singular_values_match_full_svd(widths, name, dtype):
+    rng = np.random.default_rng(6)
+    weights = initializers.sample_network(rng, "standard", widths, dtype)
+    x = rng.standard_normal((4, widths[0])).astype(dtype)
+    got = jacobian.mean_singular_values(x, weights, name)
+    want = svd_mean_singular_values(x, weights, name)
+    # J^i is float32-rounded in the reference but not in the Gram matrix:
+    # entries differ by up to 2^-24 relative, and so do the singular values.
+    rtol = 1e-6 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=0)
+
+
+def test_dead_relu_units_are_zero_singular_values():
+    w = np.random.default_rng(7).standard_normal((6, 6))
+    x = np.array([[1.0, -1.0, 2.0, -2.0, 0.5, -0.5]])
+    # Identity first layer: s^0 = x, J^0 = diag(1, 0, 1, 0, 1, 0), whose
+    # singular values are 1, 1, 1, 0, 0, 0.
+    assert jacobian.mean_singular_values(x, [np.eye(6), w, w], "relu")[0, 0] == 0.5
+    # Every unit dead: J^0 = 0.
+    assert (
+        jacobian.mean_singular_values(-np.abs(x), [np.eye(6), w, w], "relu")[0, 0] == 0
+    )

@@ -298,3 +298,19 @@ def test_write_npz_round_trips_with_fixed_timestamps(tmp_path):
 def test_job_resources_cover_the_images():
     assert S.split_mem_mb(100_000) >= 100_000 * 4096 / 1e6 + 300
     assert S.split_runtime_min(10**6) > S.split_runtime_min(10**3) >= 5
+
+
+@pytest.mark.parametrize("neg", [False, True])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_indexed_images_are_the_generated_images_bit_for_bit(neg, dtype):
+    n = S.BATCH_SIZE + 5  # two batches: the rng is drawn from as in generate
+    images, labels = S.generate(np.random.default_rng(3), n, neg, dtype)
+    index, palette, labels2 = S.generate_indexed(
+        np.random.default_rng(3), n, neg, dtype
+    )
+    assert index.dtype == np.uint8 and palette.dtype == dtype
+    rebuilt = np.take_along_axis(palette, index, axis=1)
+    assert rebuilt.tobytes() == images.tobytes()
+    np.testing.assert_array_equal(labels2, labels)
+    # Both objects and the background all show up somewhere.
+    assert set(np.unique(index)) == {0, 1, 2}

@@ -96,7 +96,7 @@ def test_top_gradient_for_near_uniform_softmax():
     assert (np.diff(top) > 0).all() and 8 / 81 < top[0] and top[-1] < 16 / 81
 
 
-@pytest.mark.parametrize("q", [0.3, 3.0, 30.0, 300.0])
+@pytest.mark.parametrize("q", [0.3, 3.0, 30.0, 300.0, 1e4, 1e5])
 def test_top_gradient_against_monte_carlo(q):
     classes = 9
     rng = np.random.default_rng(5)
@@ -116,3 +116,12 @@ def test_top_gradient_many_at_once_matches_one_at_a_time():
     many = theory.top_gradient_second_moment(q, 9)
     one = [theory.top_gradient_second_moment(v, 9) for v in q[:5]]
     np.testing.assert_allclose(many[:5], one, rtol=1e-7)
+
+
+def test_top_gradient_at_zero_logit_variance_and_bad_input():
+    q = np.concatenate([[0.0], np.linspace(0.1, 2.0, 20)])
+    top = theory.top_gradient_second_moment(q, 9)
+    assert top[0] == pytest.approx(8 / 81, rel=1e-12)
+    assert theory.top_gradient_second_moment(0.0, 9) == pytest.approx(8 / 81, rel=1e-12)
+    with pytest.raises(ValueError, match="logit variances"):
+        theory.top_gradient_second_moment(np.array([1.0, np.nan]), 9)

@@ -125,7 +125,7 @@ def test_bad_config_fails_before_any_job(tmp_path):
 def test_figures_are_drawn(run):
     figures = run / "results" / "figures"
     # "small" has tanh with standard and normalized init: Figures 6-8 too.
-    for name in ["figure6", "figure7", "figure8", "variance_by_layer", "jacobian"]:
+    for name in ["figure6", "figure7", "figure8", "variance_by_layer", "agreement", "jacobian"]:
         for suffix in [".png", ".pdf"]:
             path = figures / "small" / f"{name}{suffix}"
             assert path.stat().st_size > 10_000, path
@@ -156,6 +156,21 @@ def test_bounds_verdict_favours_the_corrected_reading(run):
     assert (
         assumptions.loc[assumptions["assumption"] == "mean_f_prime", "measured"] == 1
     ).all()
+
+
+def test_coverage_and_layer_ratios(run):
+    """agreement.csv counts the agrees_ flags of variance_by_layer.csv, and in
+    the linear network the layer-to-layer ratios, free of the top gradient,
+    agree with the corrected bounds and not with the printed ones."""
+    t = table(run, "linear")
+    coverage = pd.read_csv(run / "results" / "linear" / "agreement.csv")
+    for row in coverage.itertuples(index=False):
+        assert row.agree == t[f"agrees_{row.prediction}"].sum()
+        assert row.cells == len(t)
+    ratios = pd.read_csv(run / "results" / "linear" / "layer_ratios.csv")
+    gradients = ratios[ratios["quantity"].isin(["backprop_gradient", "weight_gradient"])]
+    assert gradients["agrees_glorot"].all(), gradients.to_string()
+    assert not gradients["agrees_glorot_printed"].any(), gradients.to_string()
 
 
 def test_training_stage_runs(run):

@@ -314,6 +314,49 @@ def network_jacobians(paths, exp, rule="jacobian"):
     return pd.concat(tables, ignore_index=True)
 
 
+MINIBATCH_COLUMNS = [
+    "activation",
+    "init",
+    "network",
+    "layer",
+    "per_example",
+    "minibatch",
+    "ratio",
+    "batch_size",
+]
+
+
+def network_minibatch(paths, exp, rule="minibatch"):
+    """The per-network minibatch files of an experiment, each verified: one
+    row per (activation, weight layer 0..d), finite variances, a ratio that
+    is finite wherever the per-example variance is not 0 (underflow), and
+    one minibatch size."""
+    _check_file_count(paths, exp, rule)
+    d = len(exp["widths"]) - 2
+    tables = []
+    for path in paths:
+        init, network = _identity(path)
+        table = read_table(path, rule, MINIBATCH_COLUMNS)
+        _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
+        _numbers(table, path, rule, ["batch_size"], integer=True, minimum=1)
+        _numbers(table, path, rule, ["per_example", "minibatch"])
+        nonzero = table["per_example"] != 0
+        _numbers(table.loc[nonzero].copy(), path, rule, ["ratio"])
+        if table["batch_size"].nunique() != 1:
+            raise DamagedFile(path, rule, "has more than one batch_size")
+        expected = {
+            (activation, init, network, layer)
+            for activation in exp["activations"]
+            for layer in range(d + 1)
+        }
+        keys = list(zip(*(table[c] for c in MINIBATCH_COLUMNS[:4])))
+        _rows_exactly_once(
+            keys, expected, path, rule, "(activation, init, network, layer)"
+        )
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
 # --- Training run tables -------------------------------------------------------
 # One curves table and one histograms table per run (training.smk, rule train):
 # a record of every quantity at update 0, every eval_every updates and at the

@@ -65,9 +65,33 @@ def network_table(weights, x, y, activation, batch_size):
     return pd.DataFrame(rows, columns=["layer", "per_example", "minibatch", "ratio"])
 
 
-def summarise(per_network):
+def summarise(per_network, experiment):
     """Mean over networks of the ratio with its 95% interval, per (activation,
-    init, layer)."""
+    init, layer). Every (activation, init, layer) of the ``experiment`` config
+    must come with one finite ratio per network, or the table is refused."""
+    d = len(experiment["widths"]) - 2
+    expected = {
+        (a, i, layer, k)
+        for a in experiment["activations"]
+        for i in experiment["inits"]
+        for layer in range(d + 1)
+        for k in range(experiment["networks"])
+    }
+    found = list(
+        zip(
+            per_network["activation"],
+            per_network["init"],
+            per_network["layer"],
+            per_network["network"],
+        )
+    )
+    if len(found) != len(expected) or set(found) != expected:
+        raise ValueError(
+            "minibatch: the per-network files do not hold one row per "
+            "(activation, init, layer, network) of the config; rerun rule minibatch"
+        )
+    if not np.isfinite(per_network["ratio"]).all():
+        raise ValueError("minibatch: a non-finite ratio in the per-network files")
     rows = []
     for key, group in per_network.groupby(["activation", "init", "layer"], sort=True):
         mean, low, high, se = mean_with_ci(group["ratio"].to_numpy())

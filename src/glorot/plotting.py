@@ -171,6 +171,11 @@ AGREEMENT_STYLES = {
     "predicted_glorot_printed": ("tab:orange", "s", "linear regime, bounds as printed"),
     "predicted_meanfield": ("tab:green", "D", "mean-field"),
 }
+AGREEMENT_SHORT = {
+    "predicted_glorot": "corrected",
+    "predicted_glorot_printed": "printed",
+    "predicted_meanfield": "mean-field",
+}
 # The y range of the agreement figure (linear): a 30% miss is plain to see,
 # and ratios outside are drawn on the edge with their value written.
 AGREEMENT_YLIM = (0.5, 1.5)
@@ -304,14 +309,14 @@ def agreement_figure(
         axes[r, 0].set_ylabel(f"{activation}, {init}\npredicted / measured", fontsize=9)
         cells = compare.tested(sub)
         shares = [
-            f"{compare.prediction_name(c).replace('glorot_printed', 'printed')}: "
+            f"{AGREEMENT_SHORT[c]}: "
             f"{int(cells[f'agrees_{compare.prediction_name(c)}'].sum())}/{len(cells)}"
             for c in predictions
         ]
         axes[r, -1].text(
             1.04,
             0.5,
-            "agree\n" + "\n".join(shares),
+            "cells that agree\n" + "\n".join(shares),
             transform=axes[r, -1].transAxes,
             va="center",
             ha="left",

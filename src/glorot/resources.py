@@ -27,7 +27,8 @@ def measure_mem_mb(experiment):
     # Shapeset inputs are a fixed split held whole in memory.
     data = experiment["examples"] * widths[0] * b if experiment.get("input") == "shapeset" else 0
     # The jacobian rule shares these requests: the Jacobians of every hidden
-    # layer at its examples, and a float64 copy of one layer's for the SVD.
+    # layer at its examples (an upper bound: the float64 Gram matrices of
+    # glorot.jacobian take less).
     largest = max(n * m for n, m in zip(widths[:-1], widths[1:]))
     jacobians = experiment.get("jacobian_examples", 3) * largest * (b * (len(widths) - 2) + 8)
     total = weights + passes + data + jacobians

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.polynomial.legendre import leggauss
-from scipy import interpolate, stats
+from scipy import interpolate, special, stats
 
 from . import activations
 
@@ -227,6 +227,11 @@ def gaussian_expectation(g, q):
 
 # Grid of the trapezoidal rule over v (below), in units of the softmax's own scale.
 _V_STEP = 0.25
+# Above this logit standard deviation, the Gaussian expectations of
+# ``_softmax_square_mean`` are integrated over w = s - v on a grid of
+# _W_STEP from _W_LOW to _W_HIGH.
+_WIDE_SD = 3.0
+_W_LOW, _W_HIGH, _W_STEP = -40.0, 5.0, 0.05
 # Points per unit of log(q) where T is tabulated for many q at once.
 _LOG_Q_POINTS = 12
 
@@ -236,23 +241,44 @@ def _softmax_square_mean(q, classes):
 
     With S = sum_k e^{s_k}, 1/S^2 = int_0^inf t e^{-t S} dt and t = e^{-v}:
 
-        E[p_1^2] = int dv E[exp(2(s - v) - e^{s - v})] E[exp(-e^{s - v})]^{C-1},
+        E[p_1^2] = int dv E[phi_2(s - v)] E[phi_0(s - v)]^{C-1},
+        phi_2(w) = exp(2 w - e^w),  phi_0(w) = exp(-e^w),
 
     products of one-dimensional Gaussian expectations, integrated over v by the
     trapezoidal rule (the integrand is smooth and decays on both sides, where
     the rule converges geometrically). E[sum_k p_k^2] = C E[p_1^2].
+
+    The expectations over s: for sd = sqrt(q) <= ``_WIDE_SD`` by the half-line
+    Gauss-Legendre rule in s; for wider logits phi's own scale (about 1) is
+    finer than that rule resolves, so they are integrated over w = s - v on a
+    fixed grid against the Gaussian density of s instead.
     """
     sd = np.sqrt(q)
-    # exp(2w - e^w) is below 1e-17 for w < -20 and for w > 3.7; s lies within
+    # phi_2(w) is below 1e-17 for w < -20 and for w > 3.7; s lies within
     # +-9 sd but for a weight below 1e-18.
-    v = np.arange(-9 * sd - 4, 9 * sd + 20 + _V_STEP, _V_STEP)
-    u, w = _half_line_rule()
-    s = sd * np.concatenate([u, -u])
-    weights = np.concatenate([w, w])
-    shifted = s[None, :] - v[:, None]
-    grow = np.exp(2 * shifted - np.exp(np.minimum(shifted, 700))) @ weights
-    rest = np.exp(-np.exp(np.minimum(shifted, 700))) @ weights
-    return classes * _V_STEP * float(np.sum(grow * rest ** (classes - 1)))
+    # The integrand varies on the scale of phi (about 1) or of s, whichever is wider.
+    step = _V_STEP * max(1.0, sd / 4)
+    v = np.arange(-9 * sd - 4, 9 * sd + 20 + step, step)
+    if sd <= _WIDE_SD:
+        u, weights = _half_line_rule()
+        s = sd * np.concatenate([u, -u])
+        weights = np.concatenate([weights, weights])
+        shifted = s[None, :] - v[:, None]
+        e = np.exp(np.minimum(shifted, 700))
+        grow = np.exp(2 * shifted - e) @ weights
+        rest = np.exp(-e) @ weights
+    else:
+        # phi_0 is 1 below w = -40 and 0 above w = 5 (to 1e-17 and 1e-64), so
+        # E[phi_0(s - v)] = P(s - v < -40) + int_{-40}^{5} phi_0(w) p(v + w) dw.
+        w = np.arange(_W_LOW, _W_HIGH + _W_STEP / 2, _W_STEP)
+        trapezoid = np.full(w.size, _W_STEP)
+        trapezoid[[0, -1]] /= 2
+        s = v[:, None] + w[None, :]
+        density = np.exp(-(s**2) / (2 * q)) / np.sqrt(2 * np.pi * q)
+        e = np.exp(w)
+        grow = density @ (trapezoid * np.exp(2 * w - e))
+        rest = special.ndtr((v + _W_LOW) / sd) + density @ (trapezoid * np.exp(-e))
+    return classes * step * float(np.sum(grow * rest ** (classes - 1)))
 
 
 def _top_from_square_mean(sum_p2, classes):
@@ -272,23 +298,23 @@ def top_gradient_second_moment(q, classes):
     interpolated by a cubic spline (relative error below 1e-7).
     """
     q = np.asarray(q, dtype=float)
+    if not (np.isfinite(q).all() and (q >= 0).all()):
+        raise ValueError(f"logit variances must be finite and >= 0, got {q}")
     flat = q.ravel()
-    unique = np.unique(flat)
-    if unique.size <= 8:
+    # q = 0 (an all-zero input): the logits are 0 and the softmax uniform.
+    result = np.full(flat.shape, 1.0 / classes)
+    positive = flat > 0
+    unique = np.unique(flat[positive])
+    if 0 < unique.size <= 8:
         table = np.array([_softmax_square_mean(v, classes) for v in unique])
-        result = table[np.searchsorted(unique, flat)]
-    else:
+        result[positive] = table[np.searchsorted(unique, flat[positive])]
+    elif unique.size > 8:
         lo, hi = np.log(unique[0]), np.log(unique[-1])
         nodes = np.linspace(lo, hi, max(8, int(np.ceil((hi - lo) * _LOG_Q_POINTS)) + 1))
         table = np.array([_softmax_square_mean(np.exp(v), classes) for v in nodes])
-        result = interpolate.CubicSpline(nodes, table)(np.log(flat))
+        result[positive] = interpolate.CubicSpline(nodes, table)(np.log(flat[positive]))
     top = _top_from_square_mean(result, classes).reshape(q.shape)
     return float(top) if top.ndim == 0 else top
-
-
-def softmax_top_second_moment(q, classes):
-    """Alias of ``top_gradient_second_moment`` for one logit variance ``q``."""
-    return top_gradient_second_moment(q, classes)
 
 
 # --- Mean-field -------------------------------------------------------------

@@ -147,8 +147,11 @@ def all_targets():
 # --- Training (workflow/rules/training.smk): Figures 2-4, 9-11 and Table 1 ---
 # Only with a `training` key in the config (config/README.md, "Training").
 
+from glorot import shapeset
 from glorot.training import (
     learning_rate_label,
+    stream_blocks,
+    stream_mem_mb,
     train_mem_mb,
     train_runtime_min,
 )
@@ -207,6 +210,40 @@ def training_curves(*models):
 
 def training_histograms(*models):
     return _training_files(models, "_histograms.csv")
+
+
+# One seed's training stream, written once for all its runs (shared_stream).
+TRAINING_STREAM = "results/training/streams/seed{seed}.npy"
+
+
+def training_stream(wildcards):
+    """The stored training stream a run reads, if the config shares it."""
+    if not (TRAINING and TRAINING.get("shared_stream", True)):
+        return []
+    return TRAINING_STREAM.format(seed=wildcards.seed)
+
+
+def training_stream_params():
+    """What the stored stream depends on besides the seeds: its size and format."""
+    if not TRAINING:
+        return {}
+    return {
+        "blocks": stream_blocks(
+            TRAINING["updates"], TRAINING["batch_size"], TRAINING["block_size"]
+        ),
+        "block_size": TRAINING["block_size"],
+        "pixels": TRAINING["pixels"],
+        "dtype": TRAINING["dtype"],
+    }
+
+
+def training_stream_mem(wildcards):
+    return stream_mem_mb(TRAINING["block_size"])
+
+
+def training_stream_runtime(wildcards):
+    p = training_stream_params()
+    return shapeset.split_runtime_min(p["blocks"] * p["block_size"])
 
 
 def training_setting(key):

@@ -126,6 +126,8 @@ rule minibatch:
         "results/{experiment}/networks/{init}/network{network}_minibatch.csv",
     log:
         "results/logs/{experiment}/minibatch/{init}/network{network}.log",
+    wildcard_constraints:
+        experiment=NETWORK_EXPERIMENT,
     conda:
         "../envs/glorot.yaml"
     threads: 1
@@ -159,5 +161,7 @@ rule minibatch_table:
     resources:
         mem_mb=1000,
         runtime=5,
+    params:
+        experiment=experiment_config,
     script:
         "../scripts/minibatch_table.py"

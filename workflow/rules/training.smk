@@ -28,6 +28,7 @@ rule train:
     input:
         validation=training_split("validation"),
         test=training_split("test"),
+        stream=training_stream,
     output:
         curves=f"{TRAINING_RUN}.csv",
         histograms=f"{TRAINING_RUN}_histograms.csv",
@@ -51,6 +52,28 @@ rule train:
         checkpoint="results/training/checkpoints/{activation}_{init}_lr{lr}_seed{seed}.npz",
     script:
         "../scripts/train.py"
+
+
+rule training_stream:
+    """The training images of one seed, written once for all its runs
+    (config training.shared_stream): the very images each run would generate."""
+    output:
+        temp(TRAINING_STREAM),
+    log:
+        "results/logs/training/stream/seed{seed}.log",
+    wildcard_constraints:
+        seed=r"\d+",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=training_stream_mem,
+        runtime=training_stream_runtime,
+    params:
+        seed=config["seed"],
+        stream=training_stream_params(),
+    script:
+        "../scripts/training_stream.py"
 
 
 rule training_selection:

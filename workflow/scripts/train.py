@@ -34,6 +34,8 @@ result = training.train(
     split(snakemake.input.test),
     checkpoint=checkpoint,
     log=log,
+    # The seed's stream written once by rule training_stream, if shared.
+    stored_stream=snakemake.input.get("stream") or None,
 )
 result.write(snakemake.output.curves, snakemake.output.histograms)
 log.info("%s after %d updates", result.status, result.updates)

@@ -7,7 +7,8 @@ of ``batch_size`` examples, the cost averaged over the minibatch; weights from
 
 Data, as in the paper: a fresh Shapeset-3x2 stream for training, generated on
 the fly in blocks of ``block_size`` examples, block b from the stream
-(seed, "shapeset", "train", run seed, b); fixed validation and test sets.
+(seed, "shapeset", "train", run seed, b), or read from a file written once
+with the same blocks for every run of a seed; fixed validation and test sets.
 Minibatch u holds examples u * batch_size .. (u + 1) * batch_size - 1 of the
 stream, so a resumed run regenerates exactly the examples it would have seen.
 
@@ -38,6 +39,7 @@ from .resources import (
     ASSUMED_IMAGES_PER_SECOND,
     ASSUMED_SECONDS_PER_UPDATE_OVERHEAD,
     PYTHON_BASELINE_MB,
+    stream_mem_mb,
     train_mem_mb,
     train_runtime_min,
 )
@@ -45,7 +47,6 @@ from .run import (
     N_CLASSES,
     N_INPUTS,
     Run,
-    check_config,
     learning_rate_label,
     run_from_config,
 )
@@ -56,8 +57,8 @@ from .selection import (
     select_learning_rates,
     table1,
 )
-from .sgd import _add_outer, gradients, initial_parameters, sgd_step
-from .stream import TrainingStream
+from .sgd import SGDStep, _add_outer, gradients, initial_parameters, sgd_step
+from .stream import TrainingStream, stream_blocks, write_stream
 
 __all__ = [
     "ASSUMED_FLOPS_PER_SECOND",
@@ -76,8 +77,8 @@ __all__ = [
     "STATUSES",
     "Result",
     "Run",
+    "SGDStep",
     "TrainingStream",
-    "check_config",
     "error_and_cost",
     "final_values",
     "gradients",
@@ -90,8 +91,11 @@ __all__ = [
     "save_checkpoint",
     "select_learning_rates",
     "sgd_step",
+    "stream_blocks",
+    "stream_mem_mb",
     "table1",
     "train",
     "train_mem_mb",
     "train_runtime_min",
+    "write_stream",
 ]

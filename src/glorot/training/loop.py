@@ -34,7 +34,7 @@ from .checkpoint import (
 )
 from .evaluation import error_and_cost, layer_statistics
 from .run import learning_rate_label
-from .sgd import initial_parameters, sgd_step
+from .sgd import SGDStep, initial_parameters
 from .stream import TrainingStream
 
 CURVE_COLUMNS = [
@@ -182,7 +182,15 @@ def _log_progress(log, run, update, done, elapsed, evaluation):
     )
 
 
-def train(run, validation, test, checkpoint=None, stop_after=None, log=None):
+def train(
+    run,
+    validation,
+    test,
+    checkpoint=None,
+    stop_after=None,
+    log=None,
+    stored_stream=None,
+):
     """Train ``run`` and return its Result.
 
     ``validation`` and ``test`` are (x, y) arrays; the statistics use the first
@@ -191,7 +199,8 @@ def train(run, validation, test, checkpoint=None, stop_after=None, log=None):
     of the same run exists, training resumes from it; the checkpoint is
     removed when the run ends. ``stop_after`` stops after that many updates
     without finishing (returns None), leaving the checkpoint as a killed run
-    would: for tests.
+    would: for tests. ``stored_stream``: the run's training stream written
+    once by ``stream.write_stream`` (the same examples as generating them).
     """
     log = log or logging.getLogger("glorot.training")
     dtype = np.dtype(run.dtype)
@@ -202,7 +211,10 @@ def train(run, validation, test, checkpoint=None, stop_after=None, log=None):
             f"test set has {len(test[0])} examples, "
             f"fewer than test_examples = {run.test_examples}"
         )
-    stream = TrainingStream(run.seed, run.run_seed, run.block_size, run.pixels, dtype)
+    stream = TrainingStream(
+        run.seed, run.run_seed, run.block_size, run.pixels, dtype, stored_stream
+    )
+    sgd_step = SGDStep(run.widths, run.batch_size, run.activation, dtype)
     update, weights, biases, record, cost_sum, cost_count = _start(run, checkpoint, log)
 
     divergence = None
@@ -220,7 +232,7 @@ def train(run, validation, test, checkpoint=None, stop_after=None, log=None):
             return None
         x, y = stream.examples(update * run.batch_size, run.batch_size)
         with np.errstate(all="ignore"):
-            cost = sgd_step(x, y, weights, biases, run.activation, run.learning_rate)
+            cost = sgd_step(x, y, weights, biases, run.learning_rate)
         update += 1
         if not cost <= MAX_COST:  # NaN, inf or too large
             divergence = _Divergence(

@@ -59,3 +59,11 @@ def train_runtime_min(training):
     eval_flops = 2 * macs * eval_examples + 6 * macs * training["test_examples"]
     eval_seconds = evaluations * eval_flops / ASSUMED_FLOPS_PER_SECOND
     return 5 + math.ceil((step_seconds + data_seconds + eval_seconds) / 60)
+
+
+def stream_mem_mb(block_size):
+    """Peak memory (MB) of writing a stored training stream: one block's index,
+    grey levels and labels, and the generator's temporaries (a block's worth
+    of float64 pixels at most); the file itself is written through a memory
+    map, page by page."""
+    return PYTHON_BASELINE_MB + math.ceil(block_size * (N_INPUTS * 9 + 40) / 1e6)

@@ -4,7 +4,7 @@ names, and how it is read from the ``training`` section of the config."""
 import json
 from dataclasses import asdict, dataclass, field
 
-from .. import activations, initializers, shapeset
+from .. import shapeset
 
 # Shapeset-3x2: 32 x 32 inputs, 9 classes.
 N_INPUTS = shapeset.N_PIXELS
@@ -19,7 +19,9 @@ def learning_rate_label(learning_rate):
 
 @dataclass(frozen=True)
 class Run:
-    """Everything that determines one training run's numbers."""
+    """Everything that determines one training run's numbers. Built from a
+    config that glorot.config has checked (``run_from_config``); what a valid
+    value is is decided there, not here."""
 
     activation: str
     init: str
@@ -38,28 +40,6 @@ class Run:
     histogram_bins: int = 100
     histogram_range: tuple = field(default=(-1.0, 1.0))
 
-    def __post_init__(self):
-        activations.get(self.activation)
-        initializers.weight_variance(self.init, 1, 1)
-        for name in (
-            "updates",
-            "batch_size",
-            "eval_every",
-            "checkpoint_every",
-            "test_examples",
-            "block_size",
-            "histogram_bins",
-        ):
-            if int(getattr(self, name)) < 1:
-                raise ValueError(f"{name} must be >= 1, got {getattr(self, name)}")
-        if not self.learning_rate > 0:
-            raise ValueError(f"learning_rate must be > 0, got {self.learning_rate}")
-        if self.widths[0] != N_INPUTS or self.widths[-1] != N_CLASSES:
-            raise ValueError(
-                f"widths {list(self.widths)}: Shapeset-3x2 needs {N_INPUTS} inputs "
-                f"and {N_CLASSES} classes"
-            )
-
     @property
     def depth(self):
         """d, the number of hidden layers."""
@@ -75,28 +55,6 @@ class Run:
 
     def fingerprint(self):
         return json.dumps(asdict(self), sort_keys=True)
-
-
-def check_config(training):
-    """Rules between keys of the ``training`` config that the schema cannot
-    express; raises ValueError naming the key and the value."""
-    if training["test_examples"] > training["test_size"]:
-        raise ValueError(
-            f"config key training.test_examples = {training['test_examples']}: "
-            f"more than the test set (training.test_size = {training['test_size']})"
-        )
-    low, high = training["histograms"]["range"]
-    if not low < high:
-        raise ValueError(
-            f"config key training.histograms.range = {[low, high]}: "
-            "the range needs low < high"
-        )
-    models = [(m["activation"], m["init"]) for m in training["models"]]
-    for model in models:
-        if models.count(model) > 1:
-            raise ValueError(
-                f"config key training.models: {model} appears more than once"
-            )
 
 
 def run_from_config(training, seed, activation, init, learning_rate, run_seed):

@@ -44,14 +44,16 @@ def gradients(x, y, weights, biases, activation):
     return float(cost), dw, db
 
 
-def _add_outer(w, alpha, z_i, g):
+def _add_outer(w, alpha, z_i, g, gemm=None):
     """W += alpha z_i^T g in place, one BLAS gemm with beta = 1 (no temporary
-    n_i x n_{i+1} gradient matrix), written on W^T, which is Fortran-ordered."""
+    n_i x n_{i+1} gradient matrix), written on W^T, which is Fortran-ordered.
+    ``gemm``: the BLAS function of W's dtype, if the caller has it already."""
     w_t = w.T
     if not (w_t.flags.f_contiguous and w.dtype in (np.float32, np.float64)):
         w += alpha * (z_i.T @ g)
         return
-    gemm = get_blas_funcs("gemm", dtype=w.dtype)
+    if gemm is None:
+        gemm = get_blas_funcs("gemm", dtype=w.dtype)
     a = np.asarray(g, dtype=w.dtype).T  # (n_{i+1}, B), Fortran-ordered
     b = np.asarray(z_i, dtype=w.dtype).T  # (n_i, B), Fortran-ordered
     out = gemm(alpha, a, b, beta=1.0, c=w_t, trans_b=1, overwrite_c=1)
@@ -87,3 +89,75 @@ def sgd_step(x, y, weights, biases, activation, learning_rate):
         biases[i] += alpha * g.sum(axis=0)
         g = below
     return float(cost)
+
+
+class SGDStep:
+    """``sgd_step`` for one activation, minibatch size and network widths,
+    with its arrays allocated once: the same operations in the same order on
+    the same values, so the same bits (the tests compare the two), for about
+    a third less Python per update.
+
+    What it saves: s^i, z^i, f'(s^i) and dC/ds^i are written into buffers
+    (``np.matmul(..., out=)``, ufuncs with ``out=``); f'(s) of tanh and
+    sigmoid comes from the stored z = f(s) where that is the very arithmetic
+    of ``activations`` (``network._F_PRIME_FROM_OUTPUT``); the cost and
+    dC/ds^d share the softmax's shifted logits and exponentials, which
+    ``network.nll_cost`` and ``network.dcost_dlogits`` each compute alike;
+    the BLAS ``gemm`` of the update is looked up once. A minibatch of another
+    size or dtype goes to ``sgd_step``.
+    """
+
+    def __init__(self, widths, batch_size, activation, dtype=np.float32):
+        self.activation = activation
+        self.batch_size = batch_size
+        self.dtype = np.dtype(dtype)
+        self.f, self.f_prime = activations.get(activation)
+        self.f_into = network._F_INTO.get(activation)
+        self.prime_from_output = network._F_PRIME_FROM_OUTPUT.get(activation)
+        rows = lambda n: np.empty((batch_size, n), self.dtype)  # noqa: E731
+        self.s = [rows(n) for n in widths[1:]]
+        self.z = [rows(n) for n in widths[1:-1]]
+        self.f_prime_s = [rows(n) for n in widths[1:-1]]
+        self.dcost_ds = [rows(n) for n in widths[1:-1]]
+        self.examples = np.arange(batch_size)
+        self.gemm = get_blas_funcs("gemm", dtype=self.dtype)
+
+    def __call__(self, x, y, weights, biases, learning_rate):
+        """``sgd_step(x, y, weights, biases, activation, learning_rate)``."""
+        if len(x) != self.batch_size or x.dtype != self.dtype:
+            return sgd_step(x, y, weights, biases, self.activation, learning_rate)
+        d = len(weights) - 1
+        # network.forward with biases.
+        z = [x]
+        for i, w in enumerate(weights):
+            s_i = np.matmul(z[i], w, out=self.s[i])
+            s_i += biases[i]
+            if i < d:
+                if self.f_into is not None:
+                    z.append(self.f_into(s_i, self.z[i]))
+                else:
+                    z.append(self.f(s_i))
+        # network.nll_cost(...).mean() and network.dcost_dlogits, one softmax.
+        logits = self.s[d]
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        e = np.exp(shifted)
+        total = e.sum(axis=1, keepdims=True)
+        log_p = shifted - np.log(total)
+        cost = (-log_p[self.examples, y]).mean(dtype=np.float64)
+        g = e / total
+        g[self.examples, y] -= 1
+        # sgd_step's backward pass and update, layer by layer.
+        alpha = -learning_rate / len(x)
+        for i in range(d, -1, -1):
+            below = None
+            if i > 0:
+                below = np.matmul(g, weights[i].T, out=self.dcost_ds[i - 1])
+                if self.prime_from_output is not None:
+                    f_prime_s = self.prime_from_output(z[i], self.f_prime_s[i - 1])
+                else:
+                    f_prime_s = self.f_prime(self.s[i - 1])
+                np.multiply(f_prime_s, below, out=below)
+            _add_outer(weights[i], alpha, z[i], g, self.gemm)
+            biases[i] += alpha * g.sum(axis=0)
+            g = below
+        return float(cost)

@@ -1,0 +1,20 @@
+"""Rule training_stream: one seed's training images, written once for its runs."""
+
+from glorot import training
+
+# After the imports: start() pins every BLAS loaded so far, scipy's included.
+from glorot.workflow_io import start
+
+log = start(snakemake.log[0], snakemake.threads)
+p = snakemake.params.stream
+run_seed = int(snakemake.wildcards.seed)
+training.write_stream(
+    snakemake.output[0],
+    snakemake.params.seed,
+    run_seed,
+    p["blocks"],
+    p["block_size"],
+    p["pixels"],
+    p["dtype"],
+)
+log.info("seed %d: %d blocks of %d images", run_seed, p["blocks"], p["block_size"])
