@@ -39,7 +39,7 @@ PREDICTION_STYLES = {
 HIDDEN_LAYER_OFFSET = {"activation": 0, "backprop_gradient": 1, "weight_gradient": 1}
 
 
-def style():
+def apply_style():
     """The one style of every figure (this module and glorot.training_plots)."""
     plt.rcParams.update({"font.size": 10, "axes.titlesize": 11, "legend.fontsize": 8})
 
@@ -52,7 +52,7 @@ def layer_histogram_figure(histograms, quantity, activation, title):
     networks and examples) falling in each bin; values outside the plotted
     range are counted in the total and reported in the legend.
     """
-    style()
+    apply_style()
     h = histograms[
         (histograms["activation"] == activation) & (histograms["quantity"] == quantity)
     ]
@@ -95,7 +95,7 @@ def variance_by_layer_figure(
     """Grid: one column per quantity, one row per activation (in the order given);
     measured means with 95% intervals as markers per init, predictions as lines
     (solid: corrected linear regime; dashed: mean-field; dotted: printed bounds)."""
-    style()
+    apply_style()
     fig, axes = plt.subplots(
         len(activations),
         len(quantities),
@@ -288,7 +288,7 @@ def agreement_figure(
     interval and the agreement zone of ``glorot.compare`` as bands around 1.
     A marker is filled when the cell agrees; each row's label gives the share
     of its cells that agree per prediction."""
-    style()
+    apply_style()
     pairs = [(a, i) for a in activations for i in inits]
     fig, axes = plt.subplots(
         len(pairs),
@@ -352,7 +352,7 @@ def agreement_figure(
 def jacobian_figure(table, experiment, activations, inits, paper_values=None):
     """Average singular value of J^i = dz^{i+1}/dz^i per layer (eq. 17), per
     activation and init, with 95% intervals; the paper's tanh values as lines."""
-    style()
+    apply_style()
     fig, axes = plt.subplots(
         1,
         len(activations),

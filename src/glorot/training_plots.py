@@ -13,7 +13,7 @@ import pandas as pd
 from matplotlib.ticker import EngFormatter
 
 # glorot.plotting selects the Agg backend and holds the one plot style.
-from .plotting import INIT_LABELS, style
+from .plotting import INIT_LABELS, apply_style
 from .training import learning_rate_label, model_label
 
 ACTIVATION_LABELS = {"tanh": "tanh", "softsign": "softsign", "sigmoid": "sigmoid",
@@ -77,7 +77,7 @@ def _missing(ax, activation, init):
 def mean_std_figure(runs, hidden):
     """Figure 2: per hidden layer, the mean activation (line) and its standard
     deviation over units and test examples (vertical bars) during training."""
-    style()
+    apply_style()
     fig, axes = plt.subplots(len(runs), 1, figsize=(8, 3.6 * len(runs) + 0.6), squeeze=False,
                              constrained_layout=True)
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
@@ -106,7 +106,7 @@ def percentile_std_figure(runs, hidden):
     """Figures 3 and 10: per hidden layer, the 98th percentile of the
     activations (markers alone) and their standard deviation (lines with
     markers) during training; one panel per run."""
-    style()
+    apply_style()
     fig, axes = plt.subplots(len(runs), 1, figsize=(7, 3.4 * len(runs) + 0.9), squeeze=False,
                              sharex=True, constrained_layout=True)
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
@@ -137,7 +137,7 @@ def end_histogram_figure(runs, hidden):
     """Figure 4: normalized histograms of the activations of each hidden layer
     at the end of training (last record), over units and the test examples;
     the legend gives the share of values outside the plotted range."""
-    style()
+    apply_style()
     fig, axes = plt.subplots(len(runs), 1, figsize=(8, 3.3 * len(runs) + 0.4), squeeze=False,
                              constrained_layout=True)
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
@@ -169,7 +169,7 @@ def end_histogram_figure(runs, hidden):
 def weight_gradient_figure(runs, hidden):
     """Figure 9: standard deviation of the per-example weight gradients
     dC/dW^i of every layer during training; one panel per run, shared y."""
-    style()
+    apply_style()
     fig, axes = plt.subplots(len(runs), 1, figsize=(7, 3.3 * len(runs) + 0.9), squeeze=False,
                              sharex=True, sharey=True, constrained_layout=True)
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
@@ -199,7 +199,7 @@ def test_error_figure(curves, selection, models, hidden, paper=None):
     learning rate (mean over seeds; thin lines: each seed when there are
     several). Legend ordered by decreasing final error, as in the paper, with
     the final error and the paper's Table 1 value."""
-    style()
+    apply_style()
     fig, ax = plt.subplots(figsize=(7.5, 4.6), constrained_layout=True)
     runs = selected_runs(curves, selection, models)
     lines = []

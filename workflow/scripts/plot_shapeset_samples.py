@@ -33,7 +33,7 @@ def sample_grid(images, labels, rows, columns):
     side = shapeset.IMAGE_SIZE
     # Show [-1, 1] images (the neg option) on the same grey scale as [0, 1] ones.
     low = -1.0 if images.min() < 0 else 0.0
-    plotting.style()
+    plotting.apply_style()
     fig, axes = plt.subplots(rows, columns, figsize=(1.5 * columns, 1.9 * rows))
     for ax, image, label in zip(axes.flat, images, labels):
         ax.imshow(image.reshape(side, side), cmap="gray", vmin=low, vmax=1.0)
