@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .quantities import VARIANCE_QUANTITIES
+
 KEYS = ["activation", "init", "quantity", "layer"]
-QUANTITIES = ["activation", "preactivation", "backprop_gradient", "weight_gradient"]
+QUANTITIES = VARIANCE_QUANTITIES
 PREDICTIONS = ["predicted_glorot", "predicted_glorot_printed", "predicted_meanfield"]
 
 
@@ -52,13 +54,16 @@ def summarise_networks(per_network, value="variance"):
 #
 # The first term is the sampling error of the measured mean over networks
 # (3 standard errors: with 8 networks a correct prediction fails it about 2%
-# of the time, P(|t_7| > 3), less with the floor); the second is a floor for cells measured so precisely that
-# effects the theory leaves out on purpose (finite width, 1/n corrections)
-# exceed their standard error: a prediction within 2% is counted as right.
+# of the time, P(|t_7| > 3), less with the floor). The second is a floor for
+# cells measured so precisely that effects the theory leaves out on purpose
+# (finite width, 1/n corrections) exceed their standard error: a prediction
+# within 2% is counted as right.
 #
-# A cell whose measurement is the same in every network (standard error 0:
-# the input layer when every network sees the same images) tests nothing and
-# is left out of the coverage (``tested``).
+# The input layer's activations, when every network sees the same images,
+# are measured without sampling error and "predicted" from those same images:
+# such a cell tests nothing and is left out of the coverage (``tested``).
+# Every other cell counts, a cell measured as exactly 0 (float32 underflow)
+# included.
 AGREE_STANDARD_ERRORS = 3.0
 AGREE_RELATIVE = 0.02
 CRITERION_TEXT = (
@@ -68,9 +73,14 @@ CRITERION_TEXT = (
 
 
 def tested(table):
-    """The cells that count in the coverage: those measured with a sampling
-    error (standard error > 0)."""
-    return table[table["standard_error"] > 0]
+    """The cells that count in the coverage: all but the input layer's
+    activations when they were measured without sampling error."""
+    fixed_input = (
+        (table["quantity"] == "activation")
+        & (table["layer"] == 0)
+        & (table["standard_error"] == 0)
+    )
+    return table[~fixed_input]
 
 
 def tolerance(measured, standard_error):
@@ -191,8 +201,9 @@ def markdown_summary(table, experiment):
         f"Criterion: {CRITERION_TEXT} (standard error of the mean over networks; "
         "`src/glorot/compare.py`). A cell is one (quantity, layer) of one "
         "activation and init; `agrees_*` in `variance_by_layer.csv` flags each. "
-        "Cells measured without sampling error (the same value in every network, "
-        "e.g. the input layer when all networks see the same images) are not counted.",
+        "The input layer's activations are not counted when every network sees "
+        "the same images (no sampling error, and the predictions are computed "
+        "from those images).",
         "",
         "## Share of cells that agree",
         "",

@@ -37,11 +37,14 @@ def _range(values):
 PIXELS_TEXT = {"unit": "pixels in [0, 1]", "neg": "pixels in [-1, 1]"}
 
 
+INPUT_TEXT = {"gaussian": "Gaussian inputs", "shapeset": "Shapeset-3x2"}
+
+
 def input_text(experiment):
-    """'gaussian' or 'shapeset, pixels in [0, 1]' for an experiment's config."""
+    """'Gaussian inputs' or 'Shapeset-3x2, pixels in [0, 1]' for an experiment's config."""
     if experiment["input"] == "shapeset":
-        return f"shapeset, {PIXELS_TEXT[experiment['pixels']]}"
-    return experiment["input"]
+        return f"Shapeset-3x2, {PIXELS_TEXT[experiment['pixels']]}"
+    return INPUT_TEXT[experiment["input"]]
 
 
 def widths_text(widths):

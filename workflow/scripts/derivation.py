@@ -26,6 +26,8 @@ text = template.render(
     bounds_networks=bounds_exp["networks"],
     bounds_examples=bounds_exp["examples"],
     paper_widths=dv.widths_text(paper_exp["widths"]),
+    paper_input=dv.input_text(paper_exp),
+    bounds_input=dv.input_text(bounds_exp),
     f_prime_table=dv.f_prime_markdown(paper_assumptions),
     forward_bounds=dv.assumption_range(
         tables["bounds_assumptions"], "forward_independence"

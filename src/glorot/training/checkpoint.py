@@ -23,7 +23,7 @@ import numpy as np
 
 # Quantities of the curves table, in the order they are recorded; a row
 # stores the index of its quantity and of its status in these tuples.
-QUANTITIES = (
+CURVE_QUANTITIES = (
     "activation_mean",
     "activation_std",
     "activation_p98",
@@ -51,7 +51,7 @@ class _Record:
     def add(self, update, quantity, layer, value, status="ok"):
         self.update.append(int(update))
         self.status.append(STATUSES.index(status))
-        self.quantity.append(QUANTITIES.index(quantity))
+        self.quantity.append(CURVE_QUANTITIES.index(quantity))
         self.layer.append(-1 if layer is None else int(layer))
         self.value.append(float(value))
 

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..workflow_io import write_table
 from .checkpoint import (
-    QUANTITIES,
+    CURVE_QUANTITIES,
     STATUSES,
     _Record,
     load_checkpoint,
@@ -288,7 +288,7 @@ def _tables(run, record):
         {
             "update": np.array(record.update, np.int64),
             "status": [STATUSES[k] for k in record.status],
-            "quantity": [QUANTITIES[k] for k in record.quantity],
+            "quantity": [CURVE_QUANTITIES[k] for k in record.quantity],
             "layer": pd.array(
                 [None if k < 0 else k for k in record.layer], dtype="Int64"
             ),
