@@ -684,3 +684,23 @@ def test_a_damaged_checkpoint_in_the_workflow_is_set_aside(trained, tmp_path):
     assert [p.name for p in checkpoints.iterdir()] == [
         "tanh_normalized_lr0.1_seed0.corrupt-1.npz"
     ]
+
+
+@pytest.mark.workflow
+def test_a_damaged_data_split_stops_the_run_and_deleting_it_recovers(trained, tmp_path):
+    import shutil
+
+    source, tables = trained
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
+    split = workdir / "results/data/shapeset/test_seed7_n30_unit.npz"
+    truncated(split)
+    result = snakemake(workdir, "--cores", "1", *TRAINING_TABLES, check=False)
+    assert result.returncode != 0, "a damaged split was used"
+    log = workdir / "results/logs/training/train/tanh_normalized/lr0.1_seed0.log"
+    text = log.read_text()
+    assert str(split.relative_to(workdir)) in text and "delete it" in text, text
+    split.unlink()
+    snakemake(workdir, "--cores", "1", *TRAINING_TABLES)
+    for table in TRAINING_TABLES:
+        assert (workdir / table).read_bytes() == tables[table], table
