@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from glorot import initializers, inputs, measure, predict, theory
+from glorot import initializers, inputs, measure, predict, shapeset, theory
 
 FAMILY_LEVEL = 0.01
 CELL_QUANTITIES = (
@@ -134,6 +134,50 @@ def test_meanfield_against_simulation(activation, init):
         theory.meanfield(MEANFIELD_WIDTHS, var_w, activation, pooled),
         networks,
     )
+
+
+# --- on Shapeset-3x2 itself ---------------------------------------------------
+
+SHAPESET_WIDTHS = [1024, 200, 200, 9]
+
+
+@pytest.mark.parametrize(
+    "activation, init, pixels",
+    [
+        ("tanh", "standard", "unit"),
+        ("softsign", "normalized", "unit"),
+        ("tanh", "he", "neg"),
+        ("linear", "he", "unit"),
+    ],
+)
+def test_predictions_on_shapeset_images(activation, init, pixels):
+    # The paper's data: per-image mean squares from about 0.01 to 1 with
+    # pixels in [0, 1] (E[x^2] / Var[x] about 4), the same images for every
+    # network as in the workflow.
+    networks = 24
+    x, y = shapeset.generate(np.random.default_rng(7), 200, neg=pixels == "neg")
+    moments = theory.InputMoments.from_examples(x)
+    var_w = predict.weight_variances(SHAPESET_WIDTHS, init)
+    measured = simulate(SHAPESET_WIDTHS, init, activation, x, y, networks)
+    predicted = theory.meanfield(SHAPESET_WIDTHS, var_w, activation, moments)
+    assert misses(measured, predicted, networks) == []
+    if activation == "linear":
+        corrected = theory.glorot(SHAPESET_WIDTHS, var_w, moments)
+        assert misses(measured, corrected, networks) == []
+        # Var[x] in place of E[x^2] (every q_0 scaled by Var[x] / E[x^2]) misses.
+        centred = moments.variance / moments.second_moment
+        as_if_centred = theory.InputMoments(
+            moments.mean_squares * centred, moments.weights, 0.0
+        )
+        shortcut = theory.glorot(SHAPESET_WIDTHS, var_w, as_if_centred)
+        assert misses(measured, shortcut, networks)
+    else:
+        # The maps run once at the pooled E[x^2] miss (Jensen).
+        pooled = theory.InputMoments(
+            np.array([moments.second_moment]), np.array([1.0]), moments.mean
+        )
+        pooled_prediction = theory.meanfield(SHAPESET_WIDTHS, var_w, activation, pooled)
+        assert misses(measured, pooled_prediction, networks)
 
 
 # --- unit tests ------------------------------------------------------------------

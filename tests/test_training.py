@@ -139,7 +139,7 @@ def test_run_records_every_quantity(sets, tmp_path):
     )
     assert per_update["activation_std"] == [1, 2]
     assert per_update["weight_gradient_std"] == [0, 1, 2]
-    assert set(per_update) == set(training.QUANTITIES)
+    assert set(per_update) == set(training.CURVE_QUANTITIES)
     assert "train_cost" not in set(c.loc[c["update"] == 0, "quantity"])
     errors = c[c["quantity"].isin(["validation_error", "test_error"])]["value"]
     assert ((errors >= 0) & (errors <= 1)).all()

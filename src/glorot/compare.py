@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .quantities import VARIANCE_QUANTITIES
+
 KEYS = ["activation", "init", "quantity", "layer"]
-QUANTITIES = ["activation", "preactivation", "backprop_gradient", "weight_gradient"]
+QUANTITIES = VARIANCE_QUANTITIES
 PREDICTIONS = ["predicted_glorot", "predicted_glorot_printed", "predicted_meanfield"]
 
 

@@ -13,16 +13,10 @@ import numpy as np
 import pandas as pd
 
 from . import activations, network
-from .moments import Histogram, Moments, _moments_2d, _weight_gradient_moments
+from .quantities import HISTOGRAM_QUANTITIES, MEASURED_QUANTITIES
+from .moments import Histogram, Moments, moments_2d, weight_gradient_moments_from_sums
 
-QUANTITIES = (
-    "activation",
-    "preactivation",
-    "backprop_gradient",
-    "weight_gradient",
-    "activation_derivative",
-)
-HISTOGRAM_QUANTITIES = ("activation", "backprop_gradient", "weight_gradient")
+QUANTITIES = MEASURED_QUANTITIES
 
 
 def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=None,
@@ -36,8 +30,8 @@ def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=No
     has n_i x n_{i+1} of them.
 
     Each chunk is pushed forward and backward into buffers allocated once
-    (``network._pass``); its statistics are float64 reductions that never copy
-    more than one layer of one chunk (``moments._moments_2d``), and the
+    (``network.forward_backward``); its statistics are float64 reductions that never copy
+    more than one layer of one chunk (``moments.moments_2d``), and the
     histograms bin the float32 values exactly without a float64 copy. Memory
     is flat in the number of examples.
     """
@@ -57,25 +51,25 @@ def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=No
     buffers = None
     seen = 0
     for x, y in inputs.chunks(chunk_size):
-        s, z, f_prime, dcost_ds, buffers = network._pass(
+        s, z, f_prime, dcost_ds, buffers = network.forward_backward(
             x, y, weights, activation, buffers
         )
         rows = len(x)
         take = max(0, min(weight_gradient_histogram_examples - seen, rows))
         for i in range(d + 1):
-            z_moments, z_sums, z_squares = _moments_2d(z[i], row_sums=True)
-            g_moments, g_sums, g_squares = _moments_2d(dcost_ds[i], row_sums=True)
+            z_moments, z_sums, z_squares = moments_2d(z[i], row_sums=True)
+            g_moments, g_sums, g_squares = moments_2d(dcost_ds[i], row_sums=True)
             add("activation", i, z_moments)
-            add("preactivation", i, _moments_2d(s[i]))
+            add("preactivation", i, moments_2d(s[i]))
             add("backprop_gradient", i, g_moments)
             count = rows * z[i].shape[1] * dcost_ds[i].shape[1]
             add(
                 "weight_gradient",
                 i,
-                _weight_gradient_moments(count, z_sums, z_squares, g_sums, g_squares),
+                weight_gradient_moments_from_sums(count, z_sums, z_squares, g_sums, g_squares),
             )
             if i < d:
-                add("activation_derivative", i, _moments_2d(f_prime[i]))
+                add("activation_derivative", i, moments_2d(f_prime[i]))
             if ("activation", i) in histograms:
                 histograms["activation", i].add(z[i])
             if ("backprop_gradient", i) in histograms:
