@@ -370,6 +370,7 @@ def test_underflow_to_zero_is_named_in_the_log_summary_and_figure(tmp_path):
         "2",
         "results/deep/summary.md",
         "results/figures/deep/variance_by_layer.png",
+        "results/figures/deep/agreement.png",
     )
     table = pd.read_csv(workdir / "results/deep/variance_by_layer.csv")
     ratios = table.filter(like="ratio_").to_numpy()
@@ -382,10 +383,14 @@ def test_underflow_to_zero_is_named_in_the_log_summary_and_figure(tmp_path):
     assert set(map(tuple, inf_rows[keys].values)) <= noted_cells(summary)
     compare_log = (workdir / "results/logs/deep/compare.log").read_text()
     assert "at the limits of float32: relu, standard, activation: layers" in compare_log
-    figure_log = (
-        workdir / "results/logs/deep/figure_variance_by_layer.log"
-    ).read_text()
-    assert f"{len(zero)} measured points are 0 and not drawn" in figure_log
+    # Each figure says which points it leaves out (the variance figure has no
+    # pre-activation panels).
+    drawn = zero[zero["quantity"] != "preactivation"]
+    logs = workdir / "results/logs/deep"
+    figure_log = (logs / "figure_variance_by_layer.log").read_text()
+    assert f"{len(drawn)} measured points are 0 and not drawn" in figure_log
+    agreement_log = (logs / "figure_agreement.log").read_text()
+    assert f"{len(zero)} cells have measured 0 and are not drawn" in agreement_log
 
 
 @pytest.mark.workflow
@@ -679,3 +684,23 @@ def test_a_damaged_checkpoint_in_the_workflow_is_set_aside(trained, tmp_path):
     assert [p.name for p in checkpoints.iterdir()] == [
         "tanh_normalized_lr0.1_seed0.corrupt-1.npz"
     ]
+
+
+@pytest.mark.workflow
+def test_a_damaged_data_split_stops_the_run_and_deleting_it_recovers(trained, tmp_path):
+    import shutil
+
+    source, tables = trained
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
+    split = workdir / "results/data/shapeset/test_seed7_n30_unit.npz"
+    truncated(split)
+    result = snakemake(workdir, "--cores", "1", *TRAINING_TABLES, check=False)
+    assert result.returncode != 0, "a damaged split was used"
+    log = workdir / "results/logs/training/train/tanh_normalized/lr0.1_seed0.log"
+    text = log.read_text()
+    assert str(split.relative_to(workdir)) in text and "delete it" in text, text
+    split.unlink()
+    snakemake(workdir, "--cores", "1", *TRAINING_TABLES)
+    for table in TRAINING_TABLES:
+        assert (workdir / table).read_bytes() == tables[table], table
