@@ -6,7 +6,6 @@ Every assumption is a ratio or share whose value is known when it holds
 their ideal values, and each deviation says which step breaks.
 """
 
-import numpy as np
 import pandas as pd
 
 from .compare import mean_with_ci
@@ -85,27 +84,3 @@ def assumption_table(per_network, widths):
         columns=["activation", "init", "assumption", "layer", "ideal", "measured",
                  "ci_low", "ci_high", "networks"],
     )
-
-
-def bounds_verdict(table, quantity="backprop_gradient"):
-    """Which reading of the bounds of eq. (6) (or (7)) the measurements support.
-
-    For every layer where the corrected and printed predictions differ by more
-    than a factor 1.5, the distance of each from the measured mean in units of
-    its standard error. Returns (per-layer DataFrame, verdict) where the
-    verdict is "corrected", "printed" or "undecided".
-    """
-    t = table[table["quantity"] == quantity].copy()
-    t["z_corrected"] = (t["predicted_glorot"] - t["measured"]) / t["standard_error"]
-    t["z_printed"] = (t["predicted_glorot_printed"] - t["measured"]) / t["standard_error"]
-    t["printed_over_corrected"] = t["predicted_glorot_printed"] / t["predicted_glorot"]
-    t = t[np.abs(np.log(t["printed_over_corrected"])) > np.log(1.5)]
-    closer = np.where(np.abs(t["z_corrected"]) < np.abs(t["z_printed"]), "corrected", "printed")
-    t["closer"] = closer
-    if len(t) and (closer == "corrected").all():
-        verdict = "corrected"
-    elif len(t) and (closer == "printed").all():
-        verdict = "printed"
-    else:
-        verdict = "undecided"
-    return t, verdict
