@@ -142,6 +142,17 @@ def minibatch_range(minibatch):
     return _range(minibatch["ratio"])
 
 
+def minibatch_layer_spread(minibatch):
+    """The largest factor by which the minibatch ratio varies across the layers
+    of one activation and init, with that (activation, init): how far the
+    factor could bend the layer-to-layer profile of (7)."""
+    spread = minibatch.groupby(["activation", "init"], sort=True)["ratio"].agg(
+        lambda r: r.max() / r.min()
+    )
+    activation, init = spread.idxmax()
+    return f"{_g(spread.max())} ({activation}, {init} init)"
+
+
 def minibatch_markdown(minibatch, activation):
     """Per (init, layer): the measured minibatch ratio with its 95% interval."""
     t = minibatch[minibatch["activation"] == activation]

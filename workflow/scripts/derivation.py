@@ -64,6 +64,7 @@ text = template.render(
     minibatch_table=dv.minibatch_markdown(tables["paper_minibatch"], "tanh"),
     minibatch_paper_range=dv.minibatch_range(tables["paper_minibatch"]),
     minibatch_bounds_range=dv.minibatch_range(tables["bounds_minibatch"]),
+    minibatch_paper_spread=dv.minibatch_layer_spread(tables["paper_minibatch"]),
     last_weight_gradient=dv.last_weight_gradient_markdown(
         tables["paper_ratios"], "tanh"
     ),
