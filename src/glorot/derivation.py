@@ -5,6 +5,7 @@ prediction does comes from here."""
 import numpy as np
 
 from .compare import AGREE_RELATIVE, AGREE_STANDARD_ERRORS, PREDICTIONS, prediction_name
+from .theory import uniform_softmax_top_variance
 
 PREDICTION_LABELS = {
     "glorot": "linear regime, corrected bounds",
@@ -253,11 +254,6 @@ def bounds_markdown(table, quantity):
 # --- the top layer ----------------------------------------------------------------
 
 
-def uniform_softmax_top(classes):
-    """(C - 1) / C^2: E[(dC/ds^d_k)^2] if the softmax output were uniform."""
-    return (classes - 1) / classes**2
-
-
 def top_layer_markdown(table, activation, classes):
     """Per init: the measured logit variance Var[s^d], the measured top gradient
     Var[dC/ds^d] against the uniform-softmax value for ``classes`` outputs and
@@ -280,7 +276,7 @@ def top_layer_markdown(table, activation, classes):
             layer=d,
         )
         lines.append(
-            f"| {init} | {_ci(logits)} | {_ci(top)} | {_g(uniform_softmax_top(classes))} "
+            f"| {init} | {_ci(logits)} | {_ci(top)} | {_g(uniform_softmax_top_variance(classes))} "
             f"| {_g(top.predicted_glorot)} | {_mark(top.agrees_glorot)} "
             f"| {_g(top.predicted_meanfield)} | {_mark(top.agrees_meanfield)} |"
         )
