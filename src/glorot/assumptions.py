@@ -25,8 +25,11 @@ IDEAL = {
     # E[(dC/ds^i)^2] = E[f'(s^i)^2] n_{i+2} Var[W^{i+1}] E[(dC/ds^{i+1})^2]
     "backward_independence": 1.0,
     # z^i and dC/ds^i independent in eq. (3): E[z^2 g^2] = E[z^2] E[g^2].
-    # Pooled over examples it exceeds 1 where an example's scale |x|^2 drives
-    # both; the predictions take the product per example (glorot.theory).
+    # Given one example the pooled product factorizes exactly; pooled over
+    # examples it moves away from 1 where an example's scale |x|^2 drives both
+    # (above 1 where both grow with it, below where f' < 1 shrinks the
+    # gradient of the larger inputs, as in tanh networks on Shapeset-3x2);
+    # the predictions take the product per example (glorot.theory).
     "square_independence": 1.0,
     # what eq. (7) as printed uses: Var[z g] = Var[z] Var[g]; with E[g] = 0
     # the exact form is E[z^2] Var[g], so z's mean alone moves this away from 1
