@@ -33,6 +33,9 @@ text = template.render(
         tables["bounds_assumptions"], "forward_independence"
     ),
     forward_paper=dv.assumption_range(paper_assumptions, "forward_independence"),
+    forward_paper_hidden=dv.assumption_range(
+        paper_assumptions[paper_assumptions["layer"] < d_paper], "forward_independence"
+    ),
     forward_inside_bounds=dv.ideal_inside_text(
         tables["bounds_assumptions"], "forward_independence"
     ),
