@@ -283,13 +283,6 @@ def top_layer_markdown(table, activation, classes):
     return "\n".join(lines)
 
 
-def logit_variance_text(table, activation, init):
-    d = int(table["layer"].max())
-    return _ci(
-        _one(table, activation=activation, init=init, quantity="preactivation", layer=d)
-    )
-
-
 def last_weight_gradient_markdown(ratios, activation):
     """Per init: Var[dC/dW^d] / Var[dC/dW^{d-1}], measured (inverse of the
     layer ratio d-1 over d, interval inverted) and as the linear regime and
