@@ -228,6 +228,12 @@ def test_minibatch_markdown_and_last_weight_gradient():
         in derivation.minibatch_markdown(mb, "tanh")
     )
     assert derivation.minibatch_range(mb) == "1.2"
+    # The spread across layers: 1 here; 1.5 / 1.2 = 1.25 for a sigmoid row.
+    assert derivation.minibatch_layer_spread(mb) == "1 (tanh, standard init)"
+    uneven = pd.concat(
+        [mb, mb.assign(activation="sigmoid", ratio=[1.2, 1.5])], ignore_index=True
+    )
+    assert derivation.minibatch_layer_spread(uneven) == "1.25 (sigmoid, standard init)"
     ratios = ratios_table().assign(quantity="weight_gradient", activation="tanh")
     ratios = ratios.assign(
         measured=0.01,

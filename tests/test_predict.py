@@ -78,8 +78,9 @@ def test_corrected_linear_regime_on_linear_networks(init):
     # In a linear network f' = 1 exactly, so eq. (5)-(7) hold up to the
     # independence of weights and back-propagated gradients (O(1/n) at these
     # widths, below the tolerance). The inputs have mean 0.5 and a mean square
-    # that varies 300-fold; under normalized and He inits the logit variance is
-    # 1.3 and 16 E[x^2], far from a uniform softmax.
+    # that varies about 200-fold; under normalized and He inits the logit
+    # variance is 1.02 and 16 times q_0, far from a uniform softmax for most
+    # examples.
     networks = 40
     x, y = varying_inputs(LINEAR_WIDTHS[0], 200, LINEAR_WIDTHS[-1])
     moments = theory.InputMoments.from_examples(x)

@@ -151,14 +151,15 @@ def test_figures_are_drawn(run):
     assert len(jac) == 2 * 2 * 2  # activations x inits x hidden layers
 
 
-def test_bounds_verdict_favours_the_corrected_reading(run):
-    from glorot.assumptions import bounds_verdict
+def test_layer_ratio_verdict_favours_the_corrected_reading(run):
+    """The derivation's verdict on the bounds of (6) and (7), from the
+    layer-to-layer ratios of the linear network."""
+    from glorot.derivation import ratio_verdict
 
-    t = table(run, "linear")
+    ratios = pd.read_csv(run / "results" / "linear" / "layer_ratios.csv")
     for quantity in ["backprop_gradient", "weight_gradient"]:
-        layers, verdict = bounds_verdict(t, quantity)
-        assert len(layers) >= 3, layers
-        assert verdict == "corrected", layers.to_string()
+        verdict = ratio_verdict(ratios, quantity)
+        assert verdict.endswith(": corrected"), verdict
     assumptions = pd.read_csv(run / "results" / "linear" / "assumptions.csv")
     assert (
         assumptions.loc[assumptions["assumption"] == "mean_f_prime", "measured"] == 1

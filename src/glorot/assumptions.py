@@ -6,7 +6,6 @@ Every assumption is a ratio or share whose value is known when it holds
 their ideal values, and each deviation says which step breaks.
 """
 
-import numpy as np
 import pandas as pd
 
 from .compare import mean_with_ci
@@ -26,8 +25,11 @@ IDEAL = {
     # E[(dC/ds^i)^2] = E[f'(s^i)^2] n_{i+2} Var[W^{i+1}] E[(dC/ds^{i+1})^2]
     "backward_independence": 1.0,
     # z^i and dC/ds^i independent in eq. (3): E[z^2 g^2] = E[z^2] E[g^2].
-    # Pooled over examples it exceeds 1 where an example's scale |x|^2 drives
-    # both; the predictions take the product per example (glorot.theory).
+    # Given one example the pooled product factorizes exactly; pooled over
+    # examples it moves away from 1 where an example's scale |x|^2 drives both
+    # (above 1 where both grow with it, below where f' < 1 shrinks the
+    # gradient of the larger inputs, as in tanh networks on Shapeset-3x2);
+    # the predictions take the product per example (glorot.theory).
     "square_independence": 1.0,
     # what eq. (7) as printed uses: Var[z g] = Var[z] Var[g]; with E[g] = 0
     # the exact form is E[z^2] Var[g], so z's mean alone moves this away from 1
@@ -85,27 +87,3 @@ def assumption_table(per_network, widths):
         columns=["activation", "init", "assumption", "layer", "ideal", "measured",
                  "ci_low", "ci_high", "networks"],
     )
-
-
-def bounds_verdict(table, quantity="backprop_gradient"):
-    """Which reading of the bounds of eq. (6) (or (7)) the measurements support.
-
-    For every layer where the corrected and printed predictions differ by more
-    than a factor 1.5, the distance of each from the measured mean in units of
-    its standard error. Returns (per-layer DataFrame, verdict) where the
-    verdict is "corrected", "printed" or "undecided".
-    """
-    t = table[table["quantity"] == quantity].copy()
-    t["z_corrected"] = (t["predicted_glorot"] - t["measured"]) / t["standard_error"]
-    t["z_printed"] = (t["predicted_glorot_printed"] - t["measured"]) / t["standard_error"]
-    t["printed_over_corrected"] = t["predicted_glorot_printed"] / t["predicted_glorot"]
-    t = t[np.abs(np.log(t["printed_over_corrected"])) > np.log(1.5)]
-    closer = np.where(np.abs(t["z_corrected"]) < np.abs(t["z_printed"]), "corrected", "printed")
-    t["closer"] = closer
-    if len(t) and (closer == "corrected").all():
-        verdict = "corrected"
-    elif len(t) and (closer == "printed").all():
-        verdict = "printed"
-    else:
-        verdict = "undecided"
-    return t, verdict

@@ -269,11 +269,17 @@ def layer_ratios(per_network, predictions):
     init, quantity, layer i), with the agreement columns of ``with_agreement``.
 
     The per-network variance is the one pooled within the network (column
-    ``variance``): unbiased wherever the pooled mean is exactly 0 (the
-    gradients of every layer, the units of odd activations) and for any
-    layer of many units; for the few logits of a classifier it is biased low
-    (``glorot.measure.ensemble_variance``), so the ratios of `preactivation`
-    at the top layer are not a test of the theory.
+    ``variance``). It misses the spread of the network's pooled mean
+    (``glorot.measure.ensemble_variance``): nothing for the top gradient,
+    whose mean over the classes is exactly 0 for every example, and a
+    fraction of order 1/n_i in a layer of n_i units whose expected mean is 0
+    (the gradients below the top, the units of odd activations), negligible
+    at the paper's widths; for the few logits of a classifier it is biased
+    low, so the ratios of `preactivation` at the top layer are not a test of
+    the theory. The mean of per-network ratios is not the ratio of the
+    expected variances either (Jensen), by a relative amount of the order of
+    the squared relative spread of the per-network variance, which is small
+    wherever a layer pools many units and examples.
     """
     variances = per_network[per_network["quantity"].isin(QUANTITIES)]
     rows = []

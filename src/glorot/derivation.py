@@ -5,6 +5,7 @@ prediction does comes from here."""
 import numpy as np
 
 from .compare import AGREE_RELATIVE, AGREE_STANDARD_ERRORS, PREDICTIONS, prediction_name
+from .theory import uniform_softmax_top_variance
 
 PREDICTION_LABELS = {
     "glorot": "linear regime, corrected bounds",
@@ -142,6 +143,17 @@ def minibatch_range(minibatch):
     return _range(minibatch["ratio"])
 
 
+def minibatch_layer_spread(minibatch):
+    """The largest factor by which the minibatch ratio varies across the layers
+    of one activation and init, with that (activation, init): how far the
+    factor could bend the layer-to-layer profile of (7)."""
+    spread = minibatch.groupby(["activation", "init"], sort=True)["ratio"].agg(
+        lambda r: r.max() / r.min()
+    )
+    activation, init = spread.idxmax()
+    return f"{_g(spread.max())} ({activation}, {init} init)"
+
+
 def minibatch_markdown(minibatch, activation):
     """Per (init, layer): the measured minibatch ratio with its 95% interval."""
     t = minibatch[minibatch["activation"] == activation]
@@ -242,11 +254,6 @@ def bounds_markdown(table, quantity):
 # --- the top layer ----------------------------------------------------------------
 
 
-def uniform_softmax_top(classes):
-    """(C - 1) / C^2: E[(dC/ds^d_k)^2] if the softmax output were uniform."""
-    return (classes - 1) / classes**2
-
-
 def top_layer_markdown(table, activation, classes):
     """Per init: the measured logit variance Var[s^d], the measured top gradient
     Var[dC/ds^d] against the uniform-softmax value for ``classes`` outputs and
@@ -269,18 +276,11 @@ def top_layer_markdown(table, activation, classes):
             layer=d,
         )
         lines.append(
-            f"| {init} | {_ci(logits)} | {_ci(top)} | {_g(uniform_softmax_top(classes))} "
+            f"| {init} | {_ci(logits)} | {_ci(top)} | {_g(uniform_softmax_top_variance(classes))} "
             f"| {_g(top.predicted_glorot)} | {_mark(top.agrees_glorot)} "
             f"| {_g(top.predicted_meanfield)} | {_mark(top.agrees_meanfield)} |"
         )
     return "\n".join(lines)
-
-
-def logit_variance_text(table, activation, init):
-    d = int(table["layer"].max())
-    return _ci(
-        _one(table, activation=activation, init=init, quantity="preactivation", layer=d)
-    )
 
 
 def last_weight_gradient_markdown(ratios, activation):
