@@ -101,6 +101,10 @@ BAD_VALUES = {
         lambda c, e, t: e.update(jacobian_examples=41),
         ["jacobian_examples = 41", "examples = 40"],
     ),
+    "weight-gradient examples beyond examples": (
+        lambda c, e, t: e["histograms"].update(weight_gradient_examples=41),
+        ["histograms.weight_gradient_examples = 41", "examples = 40"],
+    ),
     "experiment named training": (
         lambda c, e, t: c["experiments"].update(training=copy.deepcopy(e)),
         ["experiments.training"],

@@ -195,6 +195,12 @@ def check_consistency(config):
                 f"{key}.jacobian_examples = {exp['jacobian_examples']}: more than the "
                 f"network's examples (experiments.{name}.examples = {exp['examples']})"
             )
+        wge = exp["histograms"]["weight_gradient_examples"]
+        if wge > exp["examples"]:
+            raise ConfigError(
+                f"{key}.histograms.weight_gradient_examples = {wge}: more than the "
+                f"network's examples (experiments.{name}.examples = {exp['examples']})"
+            )
         for quantity, bounds in exp["histograms"].items():
             if isinstance(bounds, list):
                 _check_range(f"experiments.{name}.histograms.{quantity}", bounds)
