@@ -704,3 +704,24 @@ def test_a_damaged_data_split_stops_the_run_and_deleting_it_recovers(trained, tm
     snakemake(workdir, "--cores", "1", *TRAINING_TABLES)
     for table in TRAINING_TABLES:
         assert (workdir / table).read_bytes() == tables[table], table
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize(
+    "damage", [half_the_lines, a_nan, empty, cut_mid_line], ids=lambda f: f.__name__
+)
+def test_the_reader_of_predictions_names_a_damaged_file(damage, clean, tmp_path):
+    import shutil
+
+    from glorot import cached
+    from glorot.config import check
+
+    source, _ = clean
+    path = tmp_path / "predictions.csv"
+    shutil.copy(source / "results/tiny/predictions.csv", path)
+    exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
+    cached.predictions(path, exp)  # the clean file passes
+    damage(path)
+    with pytest.raises(cached.DamagedFile) as error:
+        cached.predictions(path, exp)
+    assert str(path) in str(error.value) and "--forcerun predict" in str(error.value)

@@ -534,6 +534,53 @@ def training_histograms(paths, training, rule="train"):
     return pd.concat(tables, ignore_index=True)
 
 
+# The quantities the predictions cover, layers 0..d (glorot.predict).
+PREDICTED_QUANTITIES = (
+    "activation",
+    "preactivation",
+    "backprop_gradient",
+    "weight_gradient",
+)
+
+
+def predictions(path, exp, rule="predict"):
+    """An experiment's predictions table, verified: one row per (activation,
+    init, quantity, layer) of the config, every prediction finite, so that
+    no measured cell is joined with a missing prediction."""
+    try:
+        table = pd.read_csv(path)
+    except (
+        pd.errors.EmptyDataError,
+        pd.errors.ParserError,
+        UnicodeDecodeError,
+    ) as error:
+        raise DamagedFile(path, rule, f"cannot be read as CSV ({error})") from None
+    keys = ["activation", "init", "quantity", "layer"]
+    if list(table.columns[:4]) != keys or table.empty:
+        raise DamagedFile(path, rule, f"has columns {list(table.columns)} or no rows")
+    _numbers(table, path, rule, ["layer"], integer=True, minimum=0)
+    columns = [c for c in table.columns if c.startswith("predicted_")]
+    if not columns:
+        raise DamagedFile(path, rule, "has no predicted_ column")
+    _numbers(table, path, rule, columns)
+    d = len(exp["widths"]) - 2
+    expected = {
+        (activation, init, quantity, layer)
+        for activation in exp["activations"]
+        for init in exp["inits"]
+        for quantity in PREDICTED_QUANTITIES
+        for layer in range(d + 1)
+    }
+    _rows_exactly_once(
+        list(zip(*(table[c] for c in keys))),
+        expected,
+        path,
+        rule,
+        "(activation, init, quantity, layer)",
+    )
+    return table
+
+
 # --- Shapeset-3x2 splits -------------------------------------------------------
 
 # results/data/shapeset/<split>_seed<seed>_n<size>_<pixels>.npz (rule shapeset)

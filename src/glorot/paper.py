@@ -14,6 +14,9 @@ TABLE1_SHAPESET = {
     ("sigmoid", "standard"): ("Sigmoid", 82.61),
 }
 
+# Sections 2.3 and 4.3: SGD on minibatches of this many examples.
+MINIBATCH = 10
+
 # Section 4.2.2: average singular value of the layer Jacobians
 # dz^{i+1}/dz^i at initialization (tanh, 5 x 1000 on Shapeset-3x2).
 JACOBIAN_AVERAGE_SINGULAR_VALUE = {"normalized": 0.8, "standard": 0.5}

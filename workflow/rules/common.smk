@@ -114,11 +114,9 @@ def network_minibatch(wildcards):
 
 def minibatch_size():
     """The minibatch of the derivation's Step 3: the training runs' if any,
-    else the paper's (glorot.minibatch.PAPER_MINIBATCH)."""
-    from glorot.minibatch import PAPER_MINIBATCH
-
+    else the paper's (glorot.paper.MINIBATCH)."""
     training = config.get("training")
-    return training["batch_size"] if training else PAPER_MINIBATCH
+    return training["batch_size"] if training else paper.MINIBATCH
 
 
 # The paper's Figures 6-8: which quantity each one histograms.
