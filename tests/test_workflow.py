@@ -78,6 +78,9 @@ def test_corrected_glorot_prediction_within_sampling_error(run):
     assert (np.abs(z) < 4).all(), acts.assign(z=z).to_string()
     # The input layer is x itself, so its interval is tight around Var[x] = 1.
     assert acts.loc[acts["layer"] == 0, "measured"].item() == pytest.approx(1, rel=0.02)
+    # Issue 11's target for a linear network: the corrected linear regime
+    # agrees by the workflow's own criterion in every cell, every quantity.
+    assert t["agrees_glorot"].all(), t[~t["agrees_glorot"]].to_string()
 
 
 def test_byte_identical_with_one_core(run, tmp_path):

@@ -39,8 +39,12 @@ IDEAL = {
 
 def _per_network(moments, widths, var_w):
     """Assumption values of one (activation, init, network): rows (assumption, layer, value)."""
-    m = {(q, i): row for q, i, row in zip(moments["quantity"], moments["layer"],
-                                         moments.itertuples(index=False))}
+    m = {
+        (q, i): row
+        for q, i, row in zip(
+            moments["quantity"], moments["layer"], moments.itertuples(index=False)
+        )
+    }
     d = len(widths) - 2
     rows = []
     for i in range(d + 1):
@@ -49,7 +53,11 @@ def _per_network(moments, widths, var_w):
         rows += [
             ("activation_mean_share", i, z.mean**2 / z.mean_square),
             ("backprop_gradient_mean_share", i, g.mean**2 / g.mean_square),
-            ("forward_independence", i, s.mean_square / (widths[i] * var_w[i] * z.mean_square)),
+            (
+                "forward_independence",
+                i,
+                s.mean_square / (widths[i] * var_w[i] * z.mean_square),
+            ),
             ("square_independence", i, w.mean_square / (z.mean_square * g.mean_square)),
             ("weight_gradient_product", i, w.variance / (z.variance * g.variance)),
         ]
@@ -59,8 +67,14 @@ def _per_network(moments, widths, var_w):
             rows += [
                 ("mean_f_prime", i, fp.mean),
                 ("mean_f_prime_squared", i, fp.mean_square),
-                ("backward_independence", i, g.mean_square
-                 / (fp.mean_square * widths[i + 2] * var_w[i + 1] * g_up.mean_square)),
+                (
+                    "backward_independence",
+                    i,
+                    g.mean_square
+                    / (
+                        fp.mean_square * widths[i + 2] * var_w[i + 1] * g_up.mean_square
+                    ),
+                ),
             ]
     return rows
 
@@ -76,14 +90,26 @@ def assumption_table(per_network, widths):
         for assumption, layer, value in _per_network(group, widths, var_w):
             values.append((activation, init, assumption, layer, network, value))
     values = pd.DataFrame(
-        values, columns=["activation", "init", "assumption", "layer", "network", "value"]
+        values,
+        columns=["activation", "init", "assumption", "layer", "network", "value"],
     )
     rows = []
-    for key, group in values.groupby(["activation", "init", "assumption", "layer"], sort=True):
+    for key, group in values.groupby(
+        ["activation", "init", "assumption", "layer"], sort=True
+    ):
         mean, low, high, _ = mean_with_ci(group["value"].to_numpy())
         rows.append((*key, IDEAL[key[2]], mean, low, high, len(group)))
     return pd.DataFrame(
         rows,
-        columns=["activation", "init", "assumption", "layer", "ideal", "measured",
-                 "ci_low", "ci_high", "networks"],
+        columns=[
+            "activation",
+            "init",
+            "assumption",
+            "layer",
+            "ideal",
+            "measured",
+            "ci_low",
+            "ci_high",
+            "networks",
+        ],
     )

@@ -19,8 +19,15 @@ from .moments import Histogram, Moments, moments_2d, weight_gradient_moments_fro
 QUANTITIES = MEASURED_QUANTITIES
 
 
-def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=None,
-                    bins=100, weight_gradient_histogram_examples=0):
+def measure_network(
+    weights,
+    inputs,
+    activation,
+    chunk_size,
+    histogram_ranges=None,
+    bins=100,
+    weight_gradient_histogram_examples=0,
+):
     """Stream ``inputs`` through the network ``weights`` with nonlinearity ``activation``.
 
     Returns (moments, histograms): dicts keyed by (quantity, layer). Histograms
@@ -66,7 +73,9 @@ def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=No
             add(
                 "weight_gradient",
                 i,
-                weight_gradient_moments_from_sums(count, z_sums, z_squares, g_sums, g_squares),
+                weight_gradient_moments_from_sums(
+                    count, z_sums, z_squares, g_sums, g_squares
+                ),
             )
             if i < d:
                 add("activation_derivative", i, moments_2d(f_prime[i]))
@@ -95,7 +104,9 @@ def moments_table(moments):
     rows = []
     for quantity, layer in _ordered(moments):
         m = moments[quantity, layer]
-        rows.append((quantity, layer, m.count, m.mean, m.variance, m.variance + m.mean**2))
+        rows.append(
+            (quantity, layer, m.count, m.mean, m.variance, m.variance + m.mean**2)
+        )
     return pd.DataFrame(
         rows, columns=["quantity", "layer", "count", "mean", "variance", "mean_square"]
     )
@@ -114,7 +125,9 @@ def histogram_table(histograms):
             for lo, hi, c in zip(edges[:-1], edges[1:], h.counts)
         )
         rows.append((quantity, layer, h.high, np.inf, h.overflow))
-    return pd.DataFrame(rows, columns=["quantity", "layer", "bin_low", "bin_high", "count"])
+    return pd.DataFrame(
+        rows, columns=["quantity", "layer", "bin_low", "bin_high", "count"]
+    )
 
 
 def ensemble_variance(per_network):
@@ -126,9 +139,11 @@ def ensemble_variance(per_network):
     ``variance`` column) is taken around that network's own mean, which
     misses the spread of that mean from network to network: its expectation
     is Var[X] - Var[mean_k]. That gap is not small where few values share one
-    mean: the 9 logits of a network are nearly constant across examples at
-    initialization, so their within-network variance has expectation close
-    to 8/9 of Var[s^d]. The estimate returned here adds the spread back:
+    mean: when the examples share a large common component (Shapeset-3x2
+    pixels in [0, 1]), the 9 logits of a network are nearly constant across
+    examples at initialization, so their within-network variance has
+    expectation close to 8/9 of Var[s^d]. The estimate returned here adds the
+    spread back:
 
         v_k = variance_k + K / (K - 1) (mean_k - mean)^2,   k = 1..K networks,
 
