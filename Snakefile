@@ -18,7 +18,12 @@ include: "workflow/rules/predict.smk"
 include: "workflow/rules/compare.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/docs.smk"
-include: "workflow/rules/training.smk"
+
+
+# Training (Figures 2-4, 9-11, Table 1) only with a `training` key in the config.
+if config.get("training"):
+
+    include: "workflow/rules/training.smk"
 
 
 rule all:

@@ -160,3 +160,22 @@ def test_layer_ratios_are_per_network_and_cancel_a_shared_factor():
 def test_confidence_interval_needs_two_networks():
     with pytest.raises(ValueError, match="at least 2 networks"):
         compare.mean_with_ci([1.0])
+
+
+def test_underflow_cells_count_and_the_figure_draws_them_without_bands():
+    """A cell measured as exactly 0 (float32 underflow) is a miss, not left
+    out; the agreement figure skips its bands and ratio instead of failing."""
+    from glorot import plotting
+
+    rows = [
+        cell("activation", 0, 1.0, 0.0, 1.0),  # the input, same in every network
+        cell("activation", 1, 0.5, 0.01, 0.5),
+        cell("activation", 2, 0.0, 0.0, 1e-30),  # underflow
+        cell("backprop_gradient", 0, 4.0, 0.1, 4.0),
+    ]
+    t = compare.with_agreement(pd.DataFrame(rows))
+    cov = compare.coverage(t).set_index("prediction").loc["glorot"]
+    assert (cov["cells"], cov["agree"]) == (3, 2)
+    fig = plotting.agreement_figure(t, "toy", ["tanh"], ["standard"])
+    assert len(fig.axes) == 4
+    plotting.plt.close(fig)

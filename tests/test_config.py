@@ -59,9 +59,18 @@ def test_bad_experiment_name():
 @pytest.mark.parametrize(
     "edit, words",
     [
-        (lambda e: e.update(input="shapeset", widths=[1000, 50, 9]), ["widths[0] = 1000", "1024"]),
-        (lambda e: e.update(input="shapeset", widths=[1024, 50, 10]), ["widths[2] = 10", "9 classes"]),
-        (lambda e: e.update(histograms={"activation": [1, -1]}), ["histograms.activation", "[1, -1]"]),
+        (
+            lambda e: e.update(input="shapeset", widths=[1000, 50, 9]),
+            ["widths[0] = 1000", "1024"],
+        ),
+        (
+            lambda e: e.update(input="shapeset", widths=[1024, 50, 10]),
+            ["widths[2] = 10", "9 classes"],
+        ),
+        (
+            lambda e: e.update(histograms={"activation": [1, -1]}),
+            ["histograms.activation", "[1, -1]"],
+        ),
     ],
 )
 def test_inconsistent_keys_name_key_and_value(edit, words):
@@ -78,3 +87,44 @@ def test_a_whole_number_is_an_int(value):
     config["seed"] = value
     with pytest.raises(ConfigError, match=f"seed = {value}"):
         check(config, SCHEMA)
+
+
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (
+            lambda t: t.update(test_examples=500, test_size=400),
+            ["test_examples", "500"],
+        ),
+        (lambda t: t.update(histograms={"bins": 10, "range": [1.0, -1.0]}), ["range"]),
+        (
+            lambda t: t["models"].append(dict(t["models"][0])),
+            ["models", "more than once"],
+        ),
+    ],
+)
+def test_config_rules_between_keys(edit, words):
+    from glorot.config import ConfigError, check_training
+
+    with open(ROOT / "config" / "config.yaml") as handle:
+        config = yaml.safe_load(handle)["training"]
+    check_training(config)
+    edit(config)
+    with pytest.raises(ConfigError) as error:
+        check_training(config)
+    for word in words:
+        assert word in str(error.value)
+
+
+def test_paper_config_is_complete_and_valid():
+    from glorot.config import check
+
+    with open(ROOT / "config" / "paper.yaml") as handle:
+        paper = yaml.safe_load(handle)
+    with open(ROOT / "config" / "config.yaml") as handle:
+        default = yaml.safe_load(handle)
+    check(paper, ROOT / "workflow" / "schemas" / "config.schema.yaml")
+    assert paper["experiments"] == default["experiments"]
+    assert paper["training"]["hidden_widths"] == [1000] * 5
+    assert paper["training"]["batch_size"] == 10
+    assert paper["training"]["updates"] >= 1_000_000

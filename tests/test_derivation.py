@@ -228,6 +228,12 @@ def test_minibatch_markdown_and_last_weight_gradient():
         in derivation.minibatch_markdown(mb, "tanh")
     )
     assert derivation.minibatch_range(mb) == "1.2"
+    # The spread across layers: 1 here; 1.5 / 1.2 = 1.25 for a sigmoid row.
+    assert derivation.minibatch_layer_spread(mb) == "1 (tanh, standard init)"
+    uneven = pd.concat(
+        [mb, mb.assign(activation="sigmoid", ratio=[1.2, 1.5])], ignore_index=True
+    )
+    assert derivation.minibatch_layer_spread(uneven) == "1.25 (sigmoid, standard init)"
     ratios = ratios_table().assign(quantity="weight_gradient", activation="tanh")
     ratios = ratios.assign(
         measured=0.01,
@@ -278,3 +284,23 @@ def test_minibatch_summary_refuses_missing_networks():
     assert out["ratio"].tolist() == pytest.approx([1.05, 1.05])
     with pytest.raises(ValueError, match="rerun rule minibatch"):
         summarise(table.iloc[1:], exp)
+
+
+def test_derivation_script_fills_exactly_the_template_variables():
+    """The rule's script passes every placeholder of the template and nothing
+    else (StrictUndefined would stop the docs rule only at the end of a run)."""
+    import ast
+
+    source = (ROOT / "workflow/report/derivation.md.j2").read_text()
+    env = jinja2.Environment()
+    names = jinja2.meta.find_undeclared_variables(env.parse(source))
+    script = ast.parse((ROOT / "workflow/scripts/derivation.py").read_text())
+    renders = [
+        node
+        for node in ast.walk(script)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "render"
+    ]
+    assert len(renders) == 1
+    assert {k.arg for k in renders[0].keywords} == names

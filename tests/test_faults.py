@@ -101,9 +101,17 @@ BAD_VALUES = {
         lambda c, e, t: e.update(jacobian_examples=41),
         ["jacobian_examples = 41", "examples = 40"],
     ),
+    "weight-gradient examples beyond examples": (
+        lambda c, e, t: e["histograms"].update(weight_gradient_examples=41),
+        ["histograms.weight_gradient_examples = 41", "examples = 40"],
+    ),
     "experiment named training": (
         lambda c, e, t: c["experiments"].update(training=copy.deepcopy(e)),
         ["experiments.training"],
+    ),
+    "experiment named figures": (
+        lambda c, e, t: c["experiments"].update(figures=copy.deepcopy(e)),
+        ["experiments.figures", "results/figures/"],
     ),
     "int experiment name": (
         lambda c, e, t: c["experiments"].update({2010: copy.deepcopy(e)}),
@@ -366,6 +374,7 @@ def test_underflow_to_zero_is_named_in_the_log_summary_and_figure(tmp_path):
         "2",
         "results/deep/summary.md",
         "results/figures/deep/variance_by_layer.png",
+        "results/figures/deep/agreement.png",
     )
     table = pd.read_csv(workdir / "results/deep/variance_by_layer.csv")
     ratios = table.filter(like="ratio_").to_numpy()
@@ -378,10 +387,14 @@ def test_underflow_to_zero_is_named_in_the_log_summary_and_figure(tmp_path):
     assert set(map(tuple, inf_rows[keys].values)) <= noted_cells(summary)
     compare_log = (workdir / "results/logs/deep/compare.log").read_text()
     assert "at the limits of float32: relu, standard, activation: layers" in compare_log
-    figure_log = (
-        workdir / "results/logs/deep/figure_variance_by_layer.log"
-    ).read_text()
-    assert f"{len(zero)} measured points are 0 and not drawn" in figure_log
+    # Each figure says which points it leaves out (the variance figure has no
+    # pre-activation panels).
+    drawn = zero[zero["quantity"] != "preactivation"]
+    logs = workdir / "results/logs/deep"
+    figure_log = (logs / "figure_variance_by_layer.log").read_text()
+    assert f"{len(drawn)} measured points are 0 and not drawn" in figure_log
+    agreement_log = (logs / "figure_agreement.log").read_text()
+    assert f"{len(zero)} cells have measured 0 and are not drawn" in agreement_log
 
 
 @pytest.mark.workflow
@@ -477,19 +490,22 @@ def test_two_runs_at_once_in_one_directory(clean, tmp_path):
     _, tables = clean
     readme = (ROOT / "README.md").read_text()
     workdir = copy_workflow(tmp_path, tiny())
-    first = start(workdir, "--cores", "1", *TABLES)
+    targets = ["results/tiny/jacobian.csv"]  # 6 jobs: the second starts mid-run
+    first = start(workdir, "--cores", "1", *targets)
     wait_for(lambda: any((workdir / ".snakemake/locks").glob("*.lock")), first)
-    second = snakemake(workdir, "--cores", "1", *TABLES, check=False)
+    second = snakemake(workdir, "--cores", "1", *targets, check=False)
+    still_running = first.poll() is None
     output = first.communicate()[0]
     assert first.returncode == 0, output
     # The second is refused at once, with the message the README quotes.
+    assert still_running, "the first run ended before the second started"
     assert second.returncode != 0
     assert "Directory cannot be locked" in second.stdout + second.stderr
     assert "Directory cannot be locked" in readme
-    for table in TABLES:
+    for table in targets:
         assert (workdir / table).read_bytes() == tables[table], table
     # Started again once the first is done, it finds nothing to do.
-    again = snakemake(workdir, "--cores", "1", *TABLES)
+    again = snakemake(workdir, "--cores", "1", *targets)
     assert "Nothing to be done" in again.stdout + again.stderr
 
 
@@ -507,22 +523,209 @@ def trained(tmp_path_factory):
 RUN = "results/training/runs/tanh_normalized/lr0.1_seed0"
 
 
+def another_rate(path):
+    # The run of another learning rate: right shape, wrong run.
+    text = path.read_text()
+    path.write_text(text.replace(",0.1,0,", ",0.3,0,"))
+
+
 @pytest.mark.workflow
 @pytest.mark.parametrize(
-    "damage", [half_the_lines, a_nan, empty, cut_mid_line], ids=lambda f: f.__name__
+    "damage",
+    [half_the_lines, a_nan, empty, cut_mid_line, another_rate],
+    ids=lambda f: f.__name__,
 )
-def test_a_damaged_training_run_table_stops_the_run(damage, trained, tmp_path):
+@pytest.mark.parametrize("kind", ["curves", "histograms"])
+def test_the_reader_of_run_tables_names_a_damaged_one(kind, damage, trained, tmp_path):
+    import shutil
+
+    from glorot import cached
+    from glorot.config import check
+
+    source, _ = trained
+    runs = tmp_path / "results/training/runs"
+    shutil.copytree(source / "results/training/runs", runs)
+    training = check(tiny(seeds=[0]), SCHEMA)["training"]
+    ending = ".csv" if kind == "curves" else "_histograms.csv"
+    path = tmp_path / f"{RUN}{ending}"
+    read = getattr(cached, f"training_{kind}")
+    read([str(path)], training)  # the clean file passes
+    damage(path)
+    with pytest.raises(cached.DamagedFile) as error:
+        read([str(path)], training)
+    message = str(error.value)
+    assert str(path) in message and "delete it" in message
+    assert "--forcerun train" in message
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("ending", [".csv", "_histograms.csv"])
+def test_a_damaged_run_table_stops_the_run(ending, trained, tmp_path):
     import shutil
 
     source, tables = trained
     workdir = tmp_path / "run"
     shutil.copytree(source, workdir, symlinks=True)
-    damaged = workdir / f"{RUN}.csv"
-    damage(damaged)
+    half_the_lines(workdir / f"{RUN}{ending}")
     result = snakemake(workdir, "--cores", "1", *TRAINING_TABLES, check=False)
     assert result.returncode != 0, "a damaged run table was used"
     log = (workdir / "results/logs/training/selection.log").read_text()
-    assert f"{RUN}.csv" in log and "delete it" in log and "--forcerun train" in log, log
+    assert f"{RUN}{ending}" in log and "delete it" in log, log
     for table in TRAINING_TABLES:
         path = workdir / table
         assert not path.exists() or path.read_bytes() == tables[table], table
+
+
+# --- A checkpoint that cannot be read ------------------------------------------
+
+# A tiny run (as in test_training.py): checkpoints at 70, 140 and 210 of 240.
+RUN_KEYS = dict(
+    activation="tanh",
+    init="normalized",
+    learning_rate=0.05,
+    seed=3,
+    run_seed=1,
+    widths=(1024, 8, 8, 9),
+    updates=240,
+    batch_size=10,
+    eval_every=40,
+    checkpoint_every=70,
+    test_examples=30,
+    block_size=70,
+    pixels="neg",
+    histogram_bins=20,
+)
+
+
+@pytest.fixture(scope="module")
+def sets():
+    import numpy as np
+
+    from glorot import shapeset
+
+    rng = np.random.default_rng(11)
+    return shapeset.generate(rng, 60, neg=True), shapeset.generate(rng, 50, neg=True)
+
+
+def result_bytes(result, directory, name):
+    curves, histograms = directory / f"{name}.csv", directory / f"{name}_hist.csv"
+    result.write(curves, histograms)
+    return curves.read_bytes(), histograms.read_bytes()
+
+
+def truncated(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def garbage(path):
+    path.write_bytes(b"not a checkpoint\n")
+
+
+@pytest.mark.parametrize(
+    "stop_after, damage, resumed_at",
+    [
+        (100, truncated, None),  # the only checkpoint (70) damaged: from 0
+        (230, truncated, 140),  # the last (210) damaged: from the one before
+        (230, garbage, 140),
+        (230, empty, 140),
+        (230, "both", None),  # both damaged: from the beginning
+    ],
+    ids=["only", "last-truncated", "last-garbage", "last-empty", "both"],
+)
+def test_an_unreadable_checkpoint_is_set_aside_and_the_run_ends_with_the_same_bytes(
+    stop_after, damage, resumed_at, sets, tmp_path, caplog
+):
+    import logging
+
+    from glorot import training
+
+    run = training.Run(**RUN_KEYS)
+    expected = result_bytes(training.train(run, *sets), tmp_path, "whole")
+    checkpoint = tmp_path / "run.npz"
+    assert (
+        training.train(run, *sets, checkpoint=checkpoint, stop_after=stop_after) is None
+    )
+    previous = tmp_path / "run.previous.npz"
+    if damage == "both":
+        truncated(checkpoint)
+        truncated(previous)
+    else:
+        damage(checkpoint)
+    caplog.set_level(logging.INFO)
+    resumed = training.train(run, *sets, checkpoint=checkpoint)
+    assert result_bytes(resumed, tmp_path, "resumed") == expected
+    aside = tmp_path / "run.corrupt-1.npz"
+    assert aside.exists()
+    assert f"checkpoint {checkpoint} cannot be read" in caplog.text
+    assert f"set aside as {aside}" in caplog.text
+    if damage == "both":
+        assert (tmp_path / "run.previous.corrupt-1.npz").exists()
+    if resumed_at is None:
+        assert "resuming" not in caplog.text
+    else:
+        assert (
+            f"resuming from checkpoint {previous} at update {resumed_at}" in caplog.text
+        )
+    # The run's own checkpoints are gone; the set-aside ones stay.
+    assert not checkpoint.exists() and not previous.exists()
+
+
+@pytest.mark.workflow
+def test_a_damaged_checkpoint_in_the_workflow_is_set_aside(trained, tmp_path):
+    """A truncated checkpoint where a train job finds it: the job sets it
+    aside, logs it, and the tables are the clean run's."""
+    source, tables = trained
+    workdir = copy_workflow(tmp_path, tiny(seeds=[0]))
+    checkpoints = workdir / "results/training/checkpoints"
+    checkpoints.mkdir(parents=True)
+    (checkpoints / "tanh_normalized_lr0.1_seed0.npz").write_bytes(b"PK\x03\x04 cut")
+    snakemake(workdir, "--cores", "2", *TRAINING_TABLES)
+    for table in TRAINING_TABLES:
+        assert (workdir / table).read_bytes() == tables[table], table
+    log = workdir / "results/logs/training/train/tanh_normalized/lr0.1_seed0.log"
+    assert "set aside as results/training/checkpoints/" in log.read_text()
+    assert [p.name for p in checkpoints.iterdir()] == [
+        "tanh_normalized_lr0.1_seed0.corrupt-1.npz"
+    ]
+
+
+@pytest.mark.workflow
+def test_a_damaged_data_split_stops_the_run_and_deleting_it_recovers(trained, tmp_path):
+    import shutil
+
+    source, tables = trained
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
+    split = workdir / "results/data/shapeset/test_seed7_n30_unit.npz"
+    truncated(split)
+    result = snakemake(workdir, "--cores", "1", *TRAINING_TABLES, check=False)
+    assert result.returncode != 0, "a damaged split was used"
+    log = workdir / "results/logs/training/train/tanh_normalized/lr0.1_seed0.log"
+    text = log.read_text()
+    assert str(split.relative_to(workdir)) in text and "delete it" in text, text
+    split.unlink()
+    snakemake(workdir, "--cores", "1", *TRAINING_TABLES)
+    for table in TRAINING_TABLES:
+        assert (workdir / table).read_bytes() == tables[table], table
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize(
+    "damage", [half_the_lines, a_nan, empty, cut_mid_line], ids=lambda f: f.__name__
+)
+def test_the_reader_of_predictions_names_a_damaged_file(damage, clean, tmp_path):
+    import shutil
+
+    from glorot import cached
+    from glorot.config import check
+
+    source, _ = clean
+    path = tmp_path / "predictions.csv"
+    shutil.copy(source / "results/tiny/predictions.csv", path)
+    exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
+    cached.predictions(path, exp)  # the clean file passes
+    damage(path)
+    with pytest.raises(cached.DamagedFile) as error:
+        cached.predictions(path, exp)
+    assert str(path) in str(error.value) and "--forcerun predict" in str(error.value)

@@ -77,7 +77,7 @@ def test_buffered_pass_gives_the_bits_of_forward_and_backward(activation, dtype)
     f, f_prime = activations.get(activation)
     s, z = network.forward(x, weights, f)
     g = network.backward(s, weights, f_prime, y)
-    s2, z2, fp2, g2, _ = network._pass(x, y, weights, activation)
+    s2, z2, fp2, g2, _ = network.forward_backward(x, y, weights, activation)
     for i in range(len(weights)):
         np.testing.assert_array_equal(s2[i], s[i])
         np.testing.assert_array_equal(z2[i], z[i])

@@ -5,7 +5,7 @@ code (``measure.measure_network`` and ``measure.ensemble_variance``), so a
 prediction is checked against exactly the estimate the workflow reports. Each
 test checks a family of cells (quantity x layer) of one activation and init;
 its tolerance is the Student-t quantile of the per-cell two-sided level
-``FAMILY_LEVEL / cells`` (Bonferroni), about 4 standard errors: a correct
+``FAMILY_LEVEL / cells`` (Bonferroni), 3.7-3.8 standard errors here: a correct
 prediction fails a family with probability below 1%, whatever the seed.
 """
 
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from glorot import initializers, inputs, measure, predict, theory
+from glorot import initializers, inputs, measure, predict, shapeset, theory
 
 FAMILY_LEVEL = 0.01
 CELL_QUANTITIES = (
@@ -78,8 +78,9 @@ def test_corrected_linear_regime_on_linear_networks(init):
     # In a linear network f' = 1 exactly, so eq. (5)-(7) hold up to the
     # independence of weights and back-propagated gradients (O(1/n) at these
     # widths, below the tolerance). The inputs have mean 0.5 and a mean square
-    # that varies 300-fold; under normalized and He inits the logit variance is
-    # 1.3 and 16 E[x^2], far from a uniform softmax.
+    # that varies about 200-fold; under normalized and He inits the logit
+    # variance is 1.02 and 16 times q_0, far from a uniform softmax for most
+    # examples.
     networks = 40
     x, y = varying_inputs(LINEAR_WIDTHS[0], 200, LINEAR_WIDTHS[-1])
     moments = theory.InputMoments.from_examples(x)
@@ -134,6 +135,50 @@ def test_meanfield_against_simulation(activation, init):
         theory.meanfield(MEANFIELD_WIDTHS, var_w, activation, pooled),
         networks,
     )
+
+
+# --- on Shapeset-3x2 itself ---------------------------------------------------
+
+SHAPESET_WIDTHS = [1024, 200, 200, 9]
+
+
+@pytest.mark.parametrize(
+    "activation, init, pixels",
+    [
+        ("tanh", "standard", "unit"),
+        ("softsign", "normalized", "unit"),
+        ("tanh", "he", "neg"),
+        ("linear", "he", "unit"),
+    ],
+)
+def test_predictions_on_shapeset_images(activation, init, pixels):
+    # The paper's data: per-image mean squares from about 0.01 to 1 with
+    # pixels in [0, 1] (E[x^2] / Var[x] about 4), the same images for every
+    # network as in the workflow.
+    networks = 24
+    x, y = shapeset.generate(np.random.default_rng(7), 200, neg=pixels == "neg")
+    moments = theory.InputMoments.from_examples(x)
+    var_w = predict.weight_variances(SHAPESET_WIDTHS, init)
+    measured = simulate(SHAPESET_WIDTHS, init, activation, x, y, networks)
+    predicted = theory.meanfield(SHAPESET_WIDTHS, var_w, activation, moments)
+    assert misses(measured, predicted, networks) == []
+    if activation == "linear":
+        corrected = theory.glorot(SHAPESET_WIDTHS, var_w, moments)
+        assert misses(measured, corrected, networks) == []
+        # Var[x] in place of E[x^2] (every q_0 scaled by Var[x] / E[x^2]) misses.
+        centred = moments.variance / moments.second_moment
+        as_if_centred = theory.InputMoments(
+            moments.mean_squares * centred, moments.weights, 0.0
+        )
+        shortcut = theory.glorot(SHAPESET_WIDTHS, var_w, as_if_centred)
+        assert misses(measured, shortcut, networks)
+    else:
+        # The maps run once at the pooled E[x^2] miss (Jensen).
+        pooled = theory.InputMoments(
+            np.array([moments.second_moment]), np.array([1.0]), moments.mean
+        )
+        pooled_prediction = theory.meanfield(SHAPESET_WIDTHS, var_w, activation, pooled)
+        assert misses(measured, pooled_prediction, networks)
 
 
 # --- unit tests ------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """SGD training: gradients, resuming from checkpoints, divergence, learning-rate
-selection, Table 1, and the training part of the workflow on a tiny config."""
+selection and Table 1 (the library; the workflow's training part is in
+test_workflow.py, its config checks in test_config.py)."""
 
 import signal
 import subprocess
@@ -9,10 +10,8 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 from glorot import activations, initializers, network, shapeset, training
-from workflow_helpers import ROOT, copy_workflow, snakemake
 
 # A tiny run: 2 hidden layers of 8 units, blocks of 70 examples so that
 # minibatches of 10 straddle blocks, checkpoints between evaluations.
@@ -139,7 +138,7 @@ def test_run_records_every_quantity(sets, tmp_path):
     )
     assert per_update["activation_std"] == [1, 2]
     assert per_update["weight_gradient_std"] == [0, 1, 2]
-    assert set(per_update) == set(training.QUANTITIES)
+    assert set(per_update) == set(training.CURVE_QUANTITIES)
     assert "train_cost" not in set(c.loc[c["update"] == 0, "quantity"])
     errors = c[c["quantity"].isin(["validation_error", "test_error"])]["value"]
     assert ((errors >= 0) & (errors <= 1)).all()
@@ -377,99 +376,6 @@ def test_resources_grow_with_the_config():
     }
     assert training.train_mem_mb(small) < training.train_mem_mb(paper) < 2000
     assert 5 <= training.train_runtime_min(small) < training.train_runtime_min(paper)
-
-
-TRAINING_CONFIG = {
-    "seed": 5,
-    "experiments": {
-        "tiny": {
-            "widths": [10, 8, 3],
-            "activations": ["tanh"],
-            "inits": ["standard"],
-            "input": "gaussian",
-            "examples": 20,
-            "networks": 2,
-        },
-    },
-    "training": {
-        "hidden_widths": [6, 6],
-        "learning_rates": [0.01, 0.1],
-        "updates": 60,
-        "eval_every": 20,
-        "checkpoint_every": 30,
-        "test_examples": 20,
-        "validation_size": 40,
-        "test_size": 40,
-        "block_size": 200,
-        "histograms": {"bins": 10},
-    },
-}
-
-
-@pytest.mark.workflow
-def test_workflow_training_targets(tmp_path):
-    workdir = copy_workflow(tmp_path, TRAINING_CONFIG)
-    targets = ["results/training/table1.csv"] + [
-        f"results/figures/training/figure{k}.png" for k in (2, 3, 4, 9, 10, 11)
-    ]
-    snakemake(workdir, "--cores", "2", *targets)
-    table = pd.read_csv(workdir / "results/training/table1.csv")
-    assert table["model"].tolist() == [
-        "Softsign",
-        "Softsign N",
-        "Tanh",
-        "Tanh N",
-        "Sigmoid",
-    ]
-    assert (table["updates"] == 60).all()
-    selection = pd.read_csv(workdir / "results/training/selection.csv")
-    assert len(selection) == 10 and selection["selected"].sum() == 5
-    runs = list((workdir / "results/training/runs").rglob("*.csv"))
-    assert len(runs) == 20  # 5 models x 2 rates, curves and histograms
-    assert not list((workdir / "results/training/checkpoints").glob("*"))
-    for k in (2, 3, 4, 9, 10, 11):
-        assert (workdir / f"results/figures/training/figure{k}.pdf").stat().st_size > 0
-
-
-@pytest.mark.parametrize(
-    "edit, words",
-    [
-        (
-            lambda t: t.update(test_examples=500, test_size=400),
-            ["test_examples", "500"],
-        ),
-        (lambda t: t.update(histograms={"bins": 10, "range": [1.0, -1.0]}), ["range"]),
-        (
-            lambda t: t["models"].append(dict(t["models"][0])),
-            ["models", "more than once"],
-        ),
-    ],
-)
-def test_config_rules_between_keys(edit, words):
-    from glorot.config import ConfigError, check_training
-
-    with open(ROOT / "config" / "config.yaml") as handle:
-        config = yaml.safe_load(handle)["training"]
-    check_training(config)
-    edit(config)
-    with pytest.raises(ConfigError) as error:
-        check_training(config)
-    for word in words:
-        assert word in str(error.value)
-
-
-def test_paper_config_is_complete_and_valid():
-    from glorot.config import check
-
-    with open(ROOT / "config" / "paper.yaml") as handle:
-        paper = yaml.safe_load(handle)
-    with open(ROOT / "config" / "config.yaml") as handle:
-        default = yaml.safe_load(handle)
-    check(paper, ROOT / "workflow" / "schemas" / "config.schema.yaml")
-    assert paper["experiments"] == default["experiments"]
-    assert paper["training"]["hidden_widths"] == [1000] * 5
-    assert paper["training"]["batch_size"] == 10
-    assert paper["training"]["updates"] >= 1_000_000
 
 
 def test_recorded_statistics_match_numpy(monkeypatch):

@@ -11,4 +11,8 @@ Modules, one concern each:
 - ``measure``: per-layer statistics of one sampled network.
 - ``theory``: the analytical predictions (eq. 5-7, 13-14, mean-field).
 - ``compare``: confidence intervals over networks, joined with predictions.
+- ``paper``: the paper's facts (Table 1, the Jacobian, the figures), cited
+  from docs/paper-notes.md.
+- ``quantities``: the names of the measured quantities.
+- ``training``: SGD training, learning-rate selection and Table 1 (a package).
 """

@@ -6,7 +6,6 @@ Every assumption is a ratio or share whose value is known when it holds
 their ideal values, and each deviation says which step breaks.
 """
 
-import numpy as np
 import pandas as pd
 
 from .compare import mean_with_ci
@@ -25,17 +24,27 @@ IDEAL = {
     # and backward, eq. (2):
     # E[(dC/ds^i)^2] = E[f'(s^i)^2] n_{i+2} Var[W^{i+1}] E[(dC/ds^{i+1})^2]
     "backward_independence": 1.0,
-    # z^i and dC/ds^i independent in eq. (3): E[z^2 g^2] = E[z^2] E[g^2]
+    # z^i and dC/ds^i independent in eq. (3): E[z^2 g^2] = E[z^2] E[g^2].
+    # Given one example the pooled product factorizes exactly; pooled over
+    # examples it moves away from 1 where an example's scale |x|^2 drives both
+    # (above 1 where both grow with it, below where f' < 1 shrinks the
+    # gradient of the larger inputs, as in tanh networks on Shapeset-3x2);
+    # the predictions take the product per example (glorot.theory).
     "square_independence": 1.0,
-    # what eq. (7) uses: Var[z g] = Var[z] Var[g]
+    # what eq. (7) as printed uses: Var[z g] = Var[z] Var[g]; with E[g] = 0
+    # the exact form is E[z^2] Var[g], so z's mean alone moves this away from 1
     "weight_gradient_product": 1.0,
 }
 
 
 def _per_network(moments, widths, var_w):
     """Assumption values of one (activation, init, network): rows (assumption, layer, value)."""
-    m = {(q, i): row for q, i, row in zip(moments["quantity"], moments["layer"],
-                                         moments.itertuples(index=False))}
+    m = {
+        (q, i): row
+        for q, i, row in zip(
+            moments["quantity"], moments["layer"], moments.itertuples(index=False)
+        )
+    }
     d = len(widths) - 2
     rows = []
     for i in range(d + 1):
@@ -44,7 +53,11 @@ def _per_network(moments, widths, var_w):
         rows += [
             ("activation_mean_share", i, z.mean**2 / z.mean_square),
             ("backprop_gradient_mean_share", i, g.mean**2 / g.mean_square),
-            ("forward_independence", i, s.mean_square / (widths[i] * var_w[i] * z.mean_square)),
+            (
+                "forward_independence",
+                i,
+                s.mean_square / (widths[i] * var_w[i] * z.mean_square),
+            ),
             ("square_independence", i, w.mean_square / (z.mean_square * g.mean_square)),
             ("weight_gradient_product", i, w.variance / (z.variance * g.variance)),
         ]
@@ -54,8 +67,14 @@ def _per_network(moments, widths, var_w):
             rows += [
                 ("mean_f_prime", i, fp.mean),
                 ("mean_f_prime_squared", i, fp.mean_square),
-                ("backward_independence", i, g.mean_square
-                 / (fp.mean_square * widths[i + 2] * var_w[i + 1] * g_up.mean_square)),
+                (
+                    "backward_independence",
+                    i,
+                    g.mean_square
+                    / (
+                        fp.mean_square * widths[i + 2] * var_w[i + 1] * g_up.mean_square
+                    ),
+                ),
             ]
     return rows
 
@@ -71,38 +90,26 @@ def assumption_table(per_network, widths):
         for assumption, layer, value in _per_network(group, widths, var_w):
             values.append((activation, init, assumption, layer, network, value))
     values = pd.DataFrame(
-        values, columns=["activation", "init", "assumption", "layer", "network", "value"]
+        values,
+        columns=["activation", "init", "assumption", "layer", "network", "value"],
     )
     rows = []
-    for key, group in values.groupby(["activation", "init", "assumption", "layer"], sort=True):
+    for key, group in values.groupby(
+        ["activation", "init", "assumption", "layer"], sort=True
+    ):
         mean, low, high, _ = mean_with_ci(group["value"].to_numpy())
         rows.append((*key, IDEAL[key[2]], mean, low, high, len(group)))
     return pd.DataFrame(
         rows,
-        columns=["activation", "init", "assumption", "layer", "ideal", "measured",
-                 "ci_low", "ci_high", "networks"],
+        columns=[
+            "activation",
+            "init",
+            "assumption",
+            "layer",
+            "ideal",
+            "measured",
+            "ci_low",
+            "ci_high",
+            "networks",
+        ],
     )
-
-
-def bounds_verdict(table, quantity="backprop_gradient"):
-    """Which reading of the bounds of eq. (6) (or (7)) the measurements support.
-
-    For every layer where the corrected and printed predictions differ by more
-    than a factor 1.5, the distance of each from the measured mean in units of
-    its standard error. Returns (per-layer DataFrame, verdict) where the
-    verdict is "corrected", "printed" or "undecided".
-    """
-    t = table[table["quantity"] == quantity].copy()
-    t["z_corrected"] = (t["predicted_glorot"] - t["measured"]) / t["standard_error"]
-    t["z_printed"] = (t["predicted_glorot_printed"] - t["measured"]) / t["standard_error"]
-    t["printed_over_corrected"] = t["predicted_glorot_printed"] / t["predicted_glorot"]
-    t = t[np.abs(np.log(t["printed_over_corrected"])) > np.log(1.5)]
-    closer = np.where(np.abs(t["z_corrected"]) < np.abs(t["z_printed"]), "corrected", "printed")
-    t["closer"] = closer
-    if len(t) and (closer == "corrected").all():
-        verdict = "corrected"
-    elif len(t) and (closer == "printed").all():
-        verdict = "printed"
-    else:
-        verdict = "undecided"
-    return t, verdict

@@ -27,6 +27,8 @@ A damaged file raises ``DamagedFile``: its message names the file, what is
 wrong, and how to redo it.
 """
 
+import re
+import zipfile
 from collections import Counter
 
 import numpy as np
@@ -530,3 +532,96 @@ def training_histograms(paths, training, rule="train"):
                 )
         tables.append(table)
     return pd.concat(tables, ignore_index=True)
+
+
+# The quantities the predictions cover, layers 0..d (glorot.predict).
+PREDICTED_QUANTITIES = (
+    "activation",
+    "preactivation",
+    "backprop_gradient",
+    "weight_gradient",
+)
+
+
+def predictions(path, exp, rule="predict"):
+    """An experiment's predictions table, verified: one row per (activation,
+    init, quantity, layer) of the config, every prediction finite, so that
+    no measured cell is joined with a missing prediction."""
+    try:
+        table = pd.read_csv(path)
+    except (
+        pd.errors.EmptyDataError,
+        pd.errors.ParserError,
+        UnicodeDecodeError,
+    ) as error:
+        raise DamagedFile(path, rule, f"cannot be read as CSV ({error})") from None
+    keys = ["activation", "init", "quantity", "layer"]
+    if list(table.columns[:4]) != keys or table.empty:
+        raise DamagedFile(path, rule, f"has columns {list(table.columns)} or no rows")
+    _numbers(table, path, rule, ["layer"], integer=True, minimum=0)
+    columns = [c for c in table.columns if c.startswith("predicted_")]
+    if not columns:
+        raise DamagedFile(path, rule, "has no predicted_ column")
+    _numbers(table, path, rule, columns)
+    d = len(exp["widths"]) - 2
+    expected = {
+        (activation, init, quantity, layer)
+        for activation in exp["activations"]
+        for init in exp["inits"]
+        for quantity in PREDICTED_QUANTITIES
+        for layer in range(d + 1)
+    }
+    _rows_exactly_once(
+        list(zip(*(table[c] for c in keys))),
+        expected,
+        path,
+        rule,
+        "(activation, init, quantity, layer)",
+    )
+    return table
+
+
+# --- Shapeset-3x2 splits -------------------------------------------------------
+
+# results/data/shapeset/<split>_seed<seed>_n<size>_<pixels>.npz (rule shapeset)
+_SPLIT_NAME = re.compile(r"_n(\d+)_(unit|neg)\.npz$")
+_PIXEL_RANGE = {"unit": (0.0, 1.0), "neg": (-1.0, 1.0)}
+# 32 x 32 pixels, 9 classes (glorot.shapeset; not imported, to keep this
+# module free of the data generator).
+_N_PIXELS, _N_CLASSES = 1024, 9
+
+
+def shapeset_split(path, rule="shapeset"):
+    """(images, labels) of a Shapeset-3x2 split, verified: readable, one
+    32 x 32 image per label, as many as its name says, pixels finite and in
+    the range its name says, labels 0..8."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            images, labels = data["images"], data["labels"]
+    except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError) as error:
+        raise DamagedFile(
+            path, rule, f"cannot be read ({type(error).__name__}: {error})"
+        ) from None
+    if images.ndim != 2 or images.shape[1] != _N_PIXELS or len(labels) != len(images):
+        raise DamagedFile(
+            path,
+            rule,
+            f"holds images of shape {images.shape} and {len(labels)} labels, not "
+            f"one {_N_PIXELS}-pixel image per label",
+        )
+    match = _SPLIT_NAME.search(str(path))
+    if match:
+        size, pixels = int(match[1]), match[2]
+        if len(images) != size:
+            raise DamagedFile(path, rule, f"holds {len(images)} images, not {size}")
+        low, high = _PIXEL_RANGE[pixels]
+        finite = np.isfinite(images).all()
+        if not finite or images.min() < low or images.max() > high:
+            raise DamagedFile(
+                path, rule, f"has pixels outside [{low}, {high}] or not finite"
+            )
+    if not np.issubdtype(labels.dtype, np.integer) or (
+        len(labels) and (labels.min() < 0 or labels.max() >= _N_CLASSES)
+    ):
+        raise DamagedFile(path, rule, f"has labels outside 0..{_N_CLASSES - 1}")
+    return images, labels

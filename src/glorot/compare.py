@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .quantities import VARIANCE_QUANTITIES
+
 KEYS = ["activation", "init", "quantity", "layer"]
-QUANTITIES = ["activation", "preactivation", "backprop_gradient", "weight_gradient"]
+QUANTITIES = VARIANCE_QUANTITIES
 PREDICTIONS = ["predicted_glorot", "predicted_glorot_printed", "predicted_meanfield"]
 
 
@@ -52,13 +54,16 @@ def summarise_networks(per_network, value="variance"):
 #
 # The first term is the sampling error of the measured mean over networks
 # (3 standard errors: with 8 networks a correct prediction fails it about 2%
-# of the time, P(|t_7| > 3), less with the floor); the second is a floor for cells measured so precisely that
-# effects the theory leaves out on purpose (finite width, 1/n corrections)
-# exceed their standard error: a prediction within 2% is counted as right.
+# of the time, P(|t_7| > 3), less with the floor). The second is a floor for
+# cells measured so precisely that effects the theory leaves out on purpose
+# (finite width, 1/n corrections) exceed their standard error: a prediction
+# within 2% is counted as right.
 #
-# A cell whose measurement is the same in every network (standard error 0:
-# the input layer when every network sees the same images) tests nothing and
-# is left out of the coverage (``tested``).
+# The input layer's activations, when every network sees the same images,
+# are measured without sampling error and "predicted" from those same images:
+# such a cell tests nothing and is left out of the coverage (``tested``).
+# Every other cell counts, a cell measured as exactly 0 (float32 underflow)
+# included.
 AGREE_STANDARD_ERRORS = 3.0
 AGREE_RELATIVE = 0.02
 CRITERION_TEXT = (
@@ -68,9 +73,14 @@ CRITERION_TEXT = (
 
 
 def tested(table):
-    """The cells that count in the coverage: those measured with a sampling
-    error (standard error > 0)."""
-    return table[table["standard_error"] > 0]
+    """The cells that count in the coverage: all but the input layer's
+    activations when they were measured without sampling error."""
+    fixed_input = (
+        (table["quantity"] == "activation")
+        & (table["layer"] == 0)
+        & (table["standard_error"] == 0)
+    )
+    return table[~fixed_input]
 
 
 def tolerance(measured, standard_error):
@@ -191,8 +201,9 @@ def markdown_summary(table, experiment):
         f"Criterion: {CRITERION_TEXT} (standard error of the mean over networks; "
         "`src/glorot/compare.py`). A cell is one (quantity, layer) of one "
         "activation and init; `agrees_*` in `variance_by_layer.csv` flags each. "
-        "Cells measured without sampling error (the same value in every network, "
-        "e.g. the input layer when all networks see the same images) are not counted.",
+        "The input layer's activations are not counted when every network sees "
+        "the same images (no sampling error, and the predictions are computed "
+        "from those images).",
         "",
         "## Share of cells that agree",
         "",
@@ -258,11 +269,17 @@ def layer_ratios(per_network, predictions):
     init, quantity, layer i), with the agreement columns of ``with_agreement``.
 
     The per-network variance is the one pooled within the network (column
-    ``variance``): unbiased wherever the pooled mean is exactly 0 (the
-    gradients of every layer, the units of odd activations) and for any
-    layer of many units; for the few logits of a classifier it is biased low
-    (``glorot.measure.ensemble_variance``), so the ratios of `preactivation`
-    at the top layer are not a test of the theory.
+    ``variance``). It misses the spread of the network's pooled mean
+    (``glorot.measure.ensemble_variance``): nothing for the top gradient,
+    whose mean over the classes is exactly 0 for every example, and a
+    fraction of order 1/n_i in a layer of n_i units whose expected mean is 0
+    (the gradients below the top, the units of odd activations), negligible
+    at the paper's widths; for the few logits of a classifier it is biased
+    low, so the ratios of `preactivation` at the top layer are not a test of
+    the theory. The mean of per-network ratios is not the ratio of the
+    expected variances either (Jensen), by a relative amount of the order of
+    the squared relative spread of the per-network variance, which is small
+    wherever a layer pools many units and examples.
     """
     variances = per_network[per_network["quantity"].isin(QUANTITIES)]
     rows = []

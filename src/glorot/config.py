@@ -160,12 +160,26 @@ def _check_range(key, bounds):
         )
 
 
+# Folders of results/ that are not experiments (results/training/ is one only
+# with a training section; checked below).
+RESERVED_NAMES = {
+    "data": "the Shapeset-3x2 splits",
+    "figures": "the figures",
+    "logs": "the logs",
+}
+
+
 def check_consistency(config):
     """Rules between keys that the schema cannot express (``config`` with its
     defaults filled in)."""
     experiments = config["experiments"]
     for name, exp in experiments.items():
         key = f"config key experiments.{name}"
+        if name in RESERVED_NAMES:
+            raise ConfigError(
+                f"{key}: an experiment named '{name}' would share results/{name}/ "
+                f"with {RESERVED_NAMES[name]}; rename the experiment"
+            )
         widths = exp["widths"]
         if exp["input"] == "shapeset":
             if widths[0] != 1024:
@@ -179,6 +193,12 @@ def check_consistency(config):
         if exp["jacobian_examples"] > exp["examples"]:
             raise ConfigError(
                 f"{key}.jacobian_examples = {exp['jacobian_examples']}: more than the "
+                f"network's examples (experiments.{name}.examples = {exp['examples']})"
+            )
+        wge = exp["histograms"]["weight_gradient_examples"]
+        if wge > exp["examples"]:
+            raise ConfigError(
+                f"{key}.histograms.weight_gradient_examples = {wge}: more than the "
                 f"network's examples (experiments.{name}.examples = {exp['examples']})"
             )
         for quantity, bounds in exp["histograms"].items():
@@ -256,3 +276,8 @@ def training_activation_constraint(training, label):
         f"_seed(?:{seeds})(?:\\.|_|$))"
         for m in training["models"]
     )
+
+
+def training_seed_constraint(training):
+    """Regex of the configured training seeds (one stored stream each)."""
+    return _alternatives(training["seeds"])

@@ -5,6 +5,7 @@ prediction does comes from here."""
 import numpy as np
 
 from .compare import AGREE_RELATIVE, AGREE_STANDARD_ERRORS, PREDICTIONS, prediction_name
+from .theory import uniform_softmax_top_variance
 
 PREDICTION_LABELS = {
     "glorot": "linear regime, corrected bounds",
@@ -37,11 +38,14 @@ def _range(values):
 PIXELS_TEXT = {"unit": "pixels in [0, 1]", "neg": "pixels in [-1, 1]"}
 
 
+INPUT_TEXT = {"gaussian": "Gaussian inputs", "shapeset": "Shapeset-3x2"}
+
+
 def input_text(experiment):
-    """'gaussian' or 'shapeset, pixels in [0, 1]' for an experiment's config."""
+    """'Gaussian inputs' or 'Shapeset-3x2, pixels in [0, 1]' for an experiment's config."""
     if experiment["input"] == "shapeset":
-        return f"shapeset, {PIXELS_TEXT[experiment['pixels']]}"
-    return experiment["input"]
+        return f"Shapeset-3x2, {PIXELS_TEXT[experiment['pixels']]}"
+    return INPUT_TEXT[experiment["input"]]
 
 
 def widths_text(widths):
@@ -137,6 +141,17 @@ def backward_text(assumptions):
 def minibatch_range(minibatch):
     """'lo-hi' of the measured minibatch ratios (means over networks)."""
     return _range(minibatch["ratio"])
+
+
+def minibatch_layer_spread(minibatch):
+    """The largest factor by which the minibatch ratio varies across the layers
+    of one activation and init, with that (activation, init): how far the
+    factor could bend the layer-to-layer profile of (7)."""
+    spread = minibatch.groupby(["activation", "init"], sort=True)["ratio"].agg(
+        lambda r: r.max() / r.min()
+    )
+    activation, init = spread.idxmax()
+    return f"{_g(spread.max())} ({activation}, {init} init)"
 
 
 def minibatch_markdown(minibatch, activation):
@@ -239,11 +254,6 @@ def bounds_markdown(table, quantity):
 # --- the top layer ----------------------------------------------------------------
 
 
-def uniform_softmax_top(classes):
-    """(C - 1) / C^2: E[(dC/ds^d_k)^2] if the softmax output were uniform."""
-    return (classes - 1) / classes**2
-
-
 def top_layer_markdown(table, activation, classes):
     """Per init: the measured logit variance Var[s^d], the measured top gradient
     Var[dC/ds^d] against the uniform-softmax value for ``classes`` outputs and
@@ -266,18 +276,11 @@ def top_layer_markdown(table, activation, classes):
             layer=d,
         )
         lines.append(
-            f"| {init} | {_ci(logits)} | {_ci(top)} | {_g(uniform_softmax_top(classes))} "
+            f"| {init} | {_ci(logits)} | {_ci(top)} | {_g(uniform_softmax_top_variance(classes))} "
             f"| {_g(top.predicted_glorot)} | {_mark(top.agrees_glorot)} "
             f"| {_g(top.predicted_meanfield)} | {_mark(top.agrees_meanfield)} |"
         )
     return "\n".join(lines)
-
-
-def logit_variance_text(table, activation, init):
-    d = int(table["layer"].max())
-    return _ci(
-        _one(table, activation=activation, init=init, quantity="preactivation", layer=d)
-    )
 
 
 def last_weight_gradient_markdown(ratios, activation):

@@ -10,6 +10,7 @@ for 1000 of them or ten calls for 100.
 import numpy as np
 
 from . import seeding
+from .cached import shapeset_split
 
 
 class GaussianInputs:
@@ -59,8 +60,8 @@ class ArrayInputs:
 
     @classmethod
     def from_npz(cls, path, dtype=np.float32):
-        with np.load(path) as data:
-            return cls(data["images"], data["labels"], dtype)
+        """The split at ``path``, checked first (``glorot.cached.shapeset_split``)."""
+        return cls(*shapeset_split(path), dtype)
 
     def chunks(self, chunk_size):
         for start in range(0, self.examples, chunk_size):

@@ -98,9 +98,10 @@ def markdown_note(cells, dtype, networks):
         f"In these cells the values of at least one of the {networks} networks are "
         f"below {dtype}'s smallest normal number ({tiny:.3g}), so they are subnormal "
         "(imprecise) or exactly 0 (underflow, or units that never activate). Their "
-        "measured variance is biased towards 0, and where it is 0 the ratio columns "
-        'of variance_by_layer.csv hold inf: read them as "below what '
-        f'{dtype} can hold", not as a measurement.',
+        "measured variance is biased towards 0, and where it is 0 the ratios to it "
+        "(the ratio_ columns of variance_by_layer.csv, layer_ratios.csv) hold inf "
+        "or NaN and the figures leave the point out and say so: read them as "
+        f'"below what {dtype} can hold", not as a measurement.',
         "",
     ]
     lines += [f"- {line}" for line in describe(cells, dtype)]
@@ -114,30 +115,59 @@ def undrawable(table):
     return table[~(np.isfinite(measured) & (measured > 0))]
 
 
+def note_undrawn(ax, rows, group=None):
+    """Write in the panel ``ax`` the layers of ``rows`` (rows of a
+    variance_by_layer table the panel could not draw), per value of the
+    column ``group`` if given. Returns how many points that is."""
+    if rows.empty:
+        return 0
+    if group is None:
+        parts = [f"layers {_layer_ranges(rows['layer'])}"]
+    else:
+        parts = [
+            f"{value}: layers {_layer_ranges(part['layer'])}"
+            for value, part in rows.groupby(group, sort=False)
+        ]
+    ax.text(
+        0.02,
+        0.02,
+        "not drawn (measured 0):\n" + "\n".join(parts),
+        transform=ax.transAxes,
+        fontsize=7,
+        color="firebrick",
+        va="bottom",
+    )
+    return len(rows)
+
+
 def mark_undrawn(axes, table, activations, quantities, inits):
-    """Write in each panel of ``axes`` (rows: activations, columns:
-    quantities) which measured points it could not draw on its log axis."""
+    """Write in each panel of the variance figure (rows: activations,
+    columns: quantities) which measured points it could not draw on its log
+    axis. Returns how many points that is."""
     missing = undrawable(table)
+    missing = missing[missing["init"].isin(inits)]
+    count = 0
     for r, activation in enumerate(activations):
         for c, quantity in enumerate(quantities):
             rows = missing[
                 (missing["activation"] == activation)
                 & (missing["quantity"] == quantity)
             ]
-            parts = [
-                f"{init} layer{'s' if (rows['init'] == init).sum() > 1 else ''} "
-                f"{_layer_ranges(rows.loc[rows['init'] == init, 'layer'])}"
-                for init in inits
-                if (rows["init"] == init).any()
+            count += note_undrawn(axes[r][c], rows, group="init")
+    return count
+
+
+def mark_undrawn_ratios(axes, table, pairs, quantities):
+    """The same for the agreement figure (rows: (activation, init) pairs,
+    columns: quantities), whose ratios predicted / measured are inf there."""
+    missing = undrawable(table)
+    count = 0
+    for r, (activation, init) in enumerate(pairs):
+        for c, quantity in enumerate(quantities):
+            rows = missing[
+                (missing["activation"] == activation)
+                & (missing["init"] == init)
+                & (missing["quantity"] == quantity)
             ]
-            if parts:
-                axes[r][c].text(
-                    0.02,
-                    0.02,
-                    "not drawn (measured 0):\n" + "\n".join(parts),
-                    transform=axes[r][c].transAxes,
-                    fontsize=7,
-                    color="firebrick",
-                    va="bottom",
-                )
-    return len(missing)
+            count += note_undrawn(axes[r][c], rows)
+    return count

@@ -13,20 +13,21 @@ import numpy as np
 import pandas as pd
 
 from . import activations, network
-from .moments import Histogram, Moments, _moments_2d, _weight_gradient_moments
+from .quantities import HISTOGRAM_QUANTITIES, MEASURED_QUANTITIES
+from .moments import Histogram, Moments, moments_2d, weight_gradient_moments_from_sums
 
-QUANTITIES = (
-    "activation",
-    "preactivation",
-    "backprop_gradient",
-    "weight_gradient",
-    "activation_derivative",
-)
-HISTOGRAM_QUANTITIES = ("activation", "backprop_gradient", "weight_gradient")
+QUANTITIES = MEASURED_QUANTITIES
 
 
-def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=None,
-                    bins=100, weight_gradient_histogram_examples=0):
+def measure_network(
+    weights,
+    inputs,
+    activation,
+    chunk_size,
+    histogram_ranges=None,
+    bins=100,
+    weight_gradient_histogram_examples=0,
+):
     """Stream ``inputs`` through the network ``weights`` with nonlinearity ``activation``.
 
     Returns (moments, histograms): dicts keyed by (quantity, layer). Histograms
@@ -36,8 +37,8 @@ def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=No
     has n_i x n_{i+1} of them.
 
     Each chunk is pushed forward and backward into buffers allocated once
-    (``network._pass``); its statistics are float64 reductions that never copy
-    more than one layer of one chunk (``moments._moments_2d``), and the
+    (``network.forward_backward``); its statistics are float64 reductions that never copy
+    more than one layer of one chunk (``moments.moments_2d``), and the
     histograms bin the float32 values exactly without a float64 copy. Memory
     is flat in the number of examples.
     """
@@ -57,25 +58,27 @@ def measure_network(weights, inputs, activation, chunk_size, histogram_ranges=No
     buffers = None
     seen = 0
     for x, y in inputs.chunks(chunk_size):
-        s, z, f_prime, dcost_ds, buffers = network._pass(
+        s, z, f_prime, dcost_ds, buffers = network.forward_backward(
             x, y, weights, activation, buffers
         )
         rows = len(x)
         take = max(0, min(weight_gradient_histogram_examples - seen, rows))
         for i in range(d + 1):
-            z_moments, z_sums, z_squares = _moments_2d(z[i], row_sums=True)
-            g_moments, g_sums, g_squares = _moments_2d(dcost_ds[i], row_sums=True)
+            z_moments, z_sums, z_squares = moments_2d(z[i], row_sums=True)
+            g_moments, g_sums, g_squares = moments_2d(dcost_ds[i], row_sums=True)
             add("activation", i, z_moments)
-            add("preactivation", i, _moments_2d(s[i]))
+            add("preactivation", i, moments_2d(s[i]))
             add("backprop_gradient", i, g_moments)
             count = rows * z[i].shape[1] * dcost_ds[i].shape[1]
             add(
                 "weight_gradient",
                 i,
-                _weight_gradient_moments(count, z_sums, z_squares, g_sums, g_squares),
+                weight_gradient_moments_from_sums(
+                    count, z_sums, z_squares, g_sums, g_squares
+                ),
             )
             if i < d:
-                add("activation_derivative", i, _moments_2d(f_prime[i]))
+                add("activation_derivative", i, moments_2d(f_prime[i]))
             if ("activation", i) in histograms:
                 histograms["activation", i].add(z[i])
             if ("backprop_gradient", i) in histograms:
@@ -101,7 +104,9 @@ def moments_table(moments):
     rows = []
     for quantity, layer in _ordered(moments):
         m = moments[quantity, layer]
-        rows.append((quantity, layer, m.count, m.mean, m.variance, m.variance + m.mean**2))
+        rows.append(
+            (quantity, layer, m.count, m.mean, m.variance, m.variance + m.mean**2)
+        )
     return pd.DataFrame(
         rows, columns=["quantity", "layer", "count", "mean", "variance", "mean_square"]
     )
@@ -120,7 +125,9 @@ def histogram_table(histograms):
             for lo, hi, c in zip(edges[:-1], edges[1:], h.counts)
         )
         rows.append((quantity, layer, h.high, np.inf, h.overflow))
-    return pd.DataFrame(rows, columns=["quantity", "layer", "bin_low", "bin_high", "count"])
+    return pd.DataFrame(
+        rows, columns=["quantity", "layer", "bin_low", "bin_high", "count"]
+    )
 
 
 def ensemble_variance(per_network):
@@ -132,9 +139,11 @@ def ensemble_variance(per_network):
     ``variance`` column) is taken around that network's own mean, which
     misses the spread of that mean from network to network: its expectation
     is Var[X] - Var[mean_k]. That gap is not small where few values share one
-    mean: the 9 logits of a network are nearly constant across examples at
-    initialization, so their within-network variance has expectation close
-    to 8/9 of Var[s^d]. The estimate returned here adds the spread back:
+    mean: when the examples share a large common component (Shapeset-3x2
+    pixels in [0, 1]), the 9 logits of a network are nearly constant across
+    examples at initialization, so their within-network variance has
+    expectation close to 8/9 of Var[s^d]. The estimate returned here adds the
+    spread back:
 
         v_k = variance_k + K / (K - 1) (mean_k - mean)^2,   k = 1..K networks,
 

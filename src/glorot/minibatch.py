@@ -20,12 +20,12 @@ Neither needs the n_i x n_{i+1} gradient matrices: with g = dC/ds^i,
 import numpy as np
 import pandas as pd
 
-from . import activations, network
+from . import activations, network, paper
 from .compare import mean_with_ci
 
-# The paper's minibatch size (Section 4: "minibatches of size ten"), used when
-# the config trains nothing (otherwise training.batch_size).
-PAPER_MINIBATCH = 10
+# The paper's minibatch size (glorot.paper), used when the config trains
+# nothing (otherwise training.batch_size).
+PAPER_MINIBATCH = paper.MINIBATCH
 
 
 def minibatch_moments(z, g, batch_size):

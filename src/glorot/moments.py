@@ -4,7 +4,7 @@ Chunks are reduced in float64 whatever the dtype of the network, and merged
 with the pairwise update of Chan, Golub & LeVeque (1979), so the variance of a
 quantity with a large mean (sigmoid activations) keeps its precision. The one
 exception is the per-example weight gradient, whose moments come from
-per-example sums in one pass (see ``_weight_gradient_moments``).
+per-example sums in one pass (see ``weight_gradient_moments_from_sums``).
 """
 
 import threading
@@ -93,7 +93,7 @@ def _block_moments(a, row_sums):
     return Moments(a.size, float(mean), float(m2)), sums, squares
 
 
-def _moments_2d(a, row_sums=False):
+def moments_2d(a, row_sums=False):
     """Moments of all entries of the 2-d array ``a`` in float64 (two passes
     per block of rows, blocks merged), and if ``row_sums`` the float64 sums
     and sums of squares of each row. Memory: one float64 block."""
@@ -123,13 +123,13 @@ def array_moments(a):
     whole = a.size - a.size % _REDUCE_BLOCK
     moments = Moments()
     if whole:
-        moments = _moments_2d(a[:whole].reshape(-1, _REDUCE_BLOCK))
+        moments = moments_2d(a[:whole].reshape(-1, _REDUCE_BLOCK))
     if whole < a.size:
-        moments = moments.merge(_moments_2d(a[whole:][None, :]))
+        moments = moments.merge(moments_2d(a[whole:][None, :]))
     return moments
 
 
-def _weight_gradient_moments(count, z_sums, z_squares, g_sums, g_squares):
+def weight_gradient_moments_from_sums(count, z_sums, z_squares, g_sums, g_squares):
     """Moments of the per-example products z_bl g_bk from per-example sums.
 
     One pass: m2 = sum (z g)^2 - count mean^2, whose relative error is about
@@ -162,9 +162,9 @@ def weight_gradient_moments(z_i, dcost_ds_i):
     count = z.shape[0] * z.shape[1] * g.shape[1]
     if count == 0:
         return Moments()
-    _, z_sums, z_squares = _moments_2d(z, row_sums=True)
-    _, g_sums, g_squares = _moments_2d(g, row_sums=True)
-    return _weight_gradient_moments(count, z_sums, z_squares, g_sums, g_squares)
+    _, z_sums, z_squares = moments_2d(z, row_sums=True)
+    _, g_sums, g_squares = moments_2d(g, row_sums=True)
+    return weight_gradient_moments_from_sums(count, z_sums, z_squares, g_sums, g_squares)
 
 
 # Values binned per pass of Histogram.add: the scratch arrays of one block stay

@@ -104,8 +104,8 @@ def _sigmoid_prime_from_output(z, out):
 # activations where that is the very arithmetic of glorot.activations
 # (tanh_prime = 1 - tanh(s)**2, sigmoid_prime = f (1 - f)); the tests check
 # that both give the same bits. Other activations use glorot.activations.
-_F_INTO = {"tanh": _tanh_into, "relu": _relu_into}
-_F_PRIME_FROM_OUTPUT = {
+F_INTO = {"tanh": _tanh_into, "relu": _relu_into}
+F_PRIME_FROM_OUTPUT = {
     "tanh": _tanh_prime_from_output,
     "sigmoid": _sigmoid_prime_from_output,
 }
@@ -127,7 +127,7 @@ class _Buffers:
         return rows <= self.rows and np.dtype(dtype) == self.dtype
 
 
-def _pass(x, y, weights, activation, buffers=None):
+def forward_backward(x, y, weights, activation, buffers=None):
     """Forward and backward pass of a chunk, as ``forward`` then ``backward``
     with ``activations.get(activation)``, into reusable buffers.
 
@@ -142,8 +142,8 @@ def _pass(x, y, weights, activation, buffers=None):
     widths = [x.shape[1]] + [w.shape[1] for w in weights]
     if buffers is None or not buffers.fits(rows, dtype):
         buffers = _Buffers(widths, max(rows, 1), dtype)
-    f_into = _F_INTO.get(activation)
-    prime_from_output = _F_PRIME_FROM_OUTPUT.get(activation)
+    f_into = F_INTO.get(activation)
+    prime_from_output = F_PRIME_FROM_OUTPUT.get(activation)
     s, z, fp, g = [], [x], [], [None] * (d + 1)
     for i, w in enumerate(weights):
         s.append(np.matmul(z[i], w, out=buffers.s[i][:rows]))

@@ -12,12 +12,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from . import compare  # noqa: E402
+from .quantities import VARIANCE_QUANTITIES  # noqa: E402
 
 INIT_COLORS = {"standard": "tab:red", "normalized": "tab:blue", "he": "tab:green"}
+# The one name of each init in every figure.
 INIT_LABELS = {
-    "standard": "standard (eq. 1)",
-    "normalized": "normalized (eq. 16)",
-    "he": "He",
+    "standard": "standard init (eq. 1)",
+    "normalized": "normalized init (eq. 16)",
+    "he": "He init",
 }
 QUANTITY_LABELS = {
     "activation": "activations $z^i$",
@@ -25,7 +27,7 @@ QUANTITY_LABELS = {
     "backprop_gradient": r"back-propagated gradients $\partial C/\partial s^i$",
     "weight_gradient": r"weight gradients $\partial C/\partial W^i$",
 }
-QUANTITY_ORDER = ("activation", "preactivation", "backprop_gradient", "weight_gradient")
+QUANTITY_ORDER = VARIANCE_QUANTITIES
 PREDICTION_STYLES = {
     "predicted_glorot": ("-", "linear regime, corrected bounds"),
     "predicted_meanfield": ("--", "mean-field"),
@@ -37,7 +39,8 @@ PREDICTION_STYLES = {
 HIDDEN_LAYER_OFFSET = {"activation": 0, "backprop_gradient": 1, "weight_gradient": 1}
 
 
-def _style():
+def apply_style():
+    """The one style of every figure (this module and glorot.training_plots)."""
     plt.rcParams.update({"font.size": 10, "axes.titlesize": 11, "legend.fontsize": 8})
 
 
@@ -49,7 +52,7 @@ def layer_histogram_figure(histograms, quantity, activation, title):
     networks and examples) falling in each bin; values outside the plotted
     range are counted in the total and reported in the legend.
     """
-    _style()
+    apply_style()
     h = histograms[
         (histograms["activation"] == activation) & (histograms["quantity"] == quantity)
     ]
@@ -73,7 +76,7 @@ def layer_histogram_figure(histograms, quantity, activation, title):
                 f" ({outside:.1%} off-axis)" if outside > 0.001 else ""
             )
             ax.plot(centres, fraction, color=color, lw=1.4, label=label)
-        ax.set_title(f"{INIT_LABELS[init]} initialization")
+        ax.set_title(INIT_LABELS[init])
         ax.set_ylabel("fraction of values per bin")
         ax.legend(loc="upper right", frameon=False)
         ax.grid(alpha=0.3)
@@ -92,7 +95,7 @@ def variance_by_layer_figure(
     """Grid: one column per quantity, one row per activation (in the order given);
     measured means with 95% intervals as markers per init, predictions as lines
     (solid: corrected linear regime; dashed: mean-field; dotted: printed bounds)."""
-    _style()
+    apply_style()
     fig, axes = plt.subplots(
         len(activations),
         len(quantities),
@@ -194,18 +197,31 @@ def _agreement_panel(ax, rows, predictions):
     """One panel: per layer, the agreement zone (light) and the 95% interval
     (dark) of the measurement as bands around 1, and predicted / measured per
     prediction (filled: agrees; hollow: does not)."""
+    if rows.empty:
+        ax.set_ylim(*AGREEMENT_YLIM)
+        return
     layers = rows["layer"].to_numpy()
     measured = rows["measured"].to_numpy()
-    tolerance = compare.tolerance(measured, rows["standard_error"].to_numpy()) / np.abs(
-        measured
+    # A measurement of exactly 0 (float32 underflow) has no bands and no ratios.
+    drawn = measured != 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tolerance = compare.tolerance(
+            measured, rows["standard_error"].to_numpy()
+        ) / np.abs(measured)
+        ci_low = rows["ci_low"].to_numpy() / measured
+        ci_high = rows["ci_high"].to_numpy() / measured
+    ax.bar(
+        layers[drawn],
+        2 * tolerance[drawn],
+        bottom=1 - tolerance[drawn],
+        width=0.8,
+        color="0.88",
+        zorder=0,
     )
     ax.bar(
-        layers, 2 * tolerance, bottom=1 - tolerance, width=0.8, color="0.88", zorder=0
-    )
-    ax.bar(
-        layers,
-        (rows["ci_high"] - rows["ci_low"]).to_numpy() / measured,
-        bottom=rows["ci_low"].to_numpy() / measured,
+        layers[drawn],
+        (ci_high - ci_low)[drawn],
+        bottom=ci_low[drawn],
         width=0.8,
         color="0.65",
         zorder=1,
@@ -285,7 +301,7 @@ def agreement_figure(
     interval and the agreement zone of ``glorot.compare`` as bands around 1.
     A marker is filled when the cell agrees; each row's label gives the share
     of its cells that agree per prediction."""
-    _style()
+    apply_style()
     pairs = [(a, i) for a in activations for i in inits]
     fig, axes = plt.subplots(
         len(pairs),
@@ -349,7 +365,7 @@ def agreement_figure(
 def jacobian_figure(table, experiment, activations, inits, paper_values=None):
     """Average singular value of J^i = dz^{i+1}/dz^i per layer (eq. 17), per
     activation and init, with 95% intervals; the paper's tanh values as lines."""
-    _style()
+    apply_style()
     fig, axes = plt.subplots(
         1,
         len(activations),

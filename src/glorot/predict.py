@@ -4,13 +4,9 @@ import pandas as pd
 
 from . import theory
 from .initializers import weight_variance
+from .quantities import VARIANCE_QUANTITIES
 
-GLOROT_QUANTITIES = (
-    "activation",
-    "preactivation",
-    "backprop_gradient",
-    "weight_gradient",
-)
+GLOROT_QUANTITIES = VARIANCE_QUANTITIES
 COLUMNS = [
     "activation",
     "init",

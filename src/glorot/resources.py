@@ -7,7 +7,7 @@ import math
 
 # Conservative single-thread rate of the measure kernel; a laptop core does
 # several times this (see benchmarks/), so the runtime request has headroom.
-ASSUMED_FLOPS_PER_SECOND = 2e9
+MEASURE_FLOPS_PER_SECOND = 2e9
 PYTHON_BASELINE_MB = 300
 
 
@@ -40,4 +40,4 @@ def measure_runtime_min(experiment):
     widths = experiment["widths"]
     macs = sum(n * m for n, m in zip(widths[:-1], widths[1:]))
     flops = 4 * macs * experiment["examples"] * len(experiment["activations"])
-    return 5 + math.ceil(flops / ASSUMED_FLOPS_PER_SECOND / 60)
+    return 5 + math.ceil(flops / MEASURE_FLOPS_PER_SECOND / 60)

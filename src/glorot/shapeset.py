@@ -414,7 +414,7 @@ def generate_indexed(rng, n, neg=False, dtype=np.float32):
 # schedulers (SLURM) that kill a job past its request. Measured: 100,000 images
 # peak at 470 MB and take 5 s on one core, generation and writing together.
 JOB_BASELINE_MB = 400  # Python with numpy, plus one batch of temporaries (40 MB)
-ASSUMED_IMAGES_PER_SECOND = 4000  # several times below the benchmark
+SPLIT_IMAGES_PER_SECOND = 4000  # several times below the benchmark
 
 
 def split_mem_mb(size):
@@ -425,7 +425,7 @@ def split_mem_mb(size):
 
 def split_runtime_min(size):
     """Wall-clock minutes of generating and writing ``size`` images."""
-    return 5 + math.ceil(size / ASSUMED_IMAGES_PER_SECOND / 60)
+    return 5 + math.ceil(size / SPLIT_IMAGES_PER_SECOND / 60)
 
 
 # Zip's earliest representable time, stamped on every entry of ``write_npz``.

@@ -7,26 +7,18 @@ matplotlib Figure; the rule scripts read, pick the runs and save with
 ``glorot.plotting.save``.
 """
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import EngFormatter
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import EngFormatter  # noqa: E402
-
-from .training import learning_rate_label, model_label  # noqa: E402
+# glorot.plotting selects the Agg backend and holds the one plot style.
+from .plotting import INIT_LABELS, apply_style
+from .training import learning_rate_label, model_label
 
 ACTIVATION_LABELS = {"tanh": "tanh", "softsign": "softsign", "sigmoid": "sigmoid",
                      "relu": "relu", "linear": "linear"}
-INIT_LABELS = {"standard": "standard init (eq. 1)", "normalized": "normalized init (eq. 16)",
-               "he": "He init"}
 UPDATES_LABEL = "updates (minibatches of 10)"
-
-
-def _style():
-    plt.rcParams.update({"font.size": 10, "axes.titlesize": 10.5, "legend.fontsize": 8})
 
 
 def _layer_colors(n):
@@ -85,7 +77,7 @@ def _missing(ax, activation, init):
 def mean_std_figure(runs, hidden):
     """Figure 2: per hidden layer, the mean activation (line) and its standard
     deviation over units and test examples (vertical bars) during training."""
-    _style()
+    apply_style()
     fig, axes = plt.subplots(len(runs), 1, figsize=(8, 3.6 * len(runs) + 0.6), squeeze=False,
                              constrained_layout=True)
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
@@ -114,7 +106,7 @@ def percentile_std_figure(runs, hidden):
     """Figures 3 and 10: per hidden layer, the 98th percentile of the
     activations (markers alone) and their standard deviation (lines with
     markers) during training; one panel per run."""
-    _style()
+    apply_style()
     fig, axes = plt.subplots(len(runs), 1, figsize=(7, 3.4 * len(runs) + 0.9), squeeze=False,
                              sharex=True, constrained_layout=True)
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
@@ -145,7 +137,7 @@ def end_histogram_figure(runs, hidden):
     """Figure 4: normalized histograms of the activations of each hidden layer
     at the end of training (last record), over units and the test examples;
     the legend gives the share of values outside the plotted range."""
-    _style()
+    apply_style()
     fig, axes = plt.subplots(len(runs), 1, figsize=(8, 3.3 * len(runs) + 0.4), squeeze=False,
                              constrained_layout=True)
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
@@ -177,7 +169,7 @@ def end_histogram_figure(runs, hidden):
 def weight_gradient_figure(runs, hidden):
     """Figure 9: standard deviation of the per-example weight gradients
     dC/dW^i of every layer during training; one panel per run, shared y."""
-    _style()
+    apply_style()
     fig, axes = plt.subplots(len(runs), 1, figsize=(7, 3.3 * len(runs) + 0.9), squeeze=False,
                              sharex=True, sharey=True, constrained_layout=True)
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
@@ -207,7 +199,7 @@ def test_error_figure(curves, selection, models, hidden, paper=None):
     learning rate (mean over seeds; thin lines: each seed when there are
     several). Legend ordered by decreasing final error, as in the paper, with
     the final error and the paper's Table 1 value."""
-    _style()
+    apply_style()
     fig, ax = plt.subplots(figsize=(7.5, 4.6), constrained_layout=True)
     runs = selected_runs(curves, selection, models)
     lines = []
@@ -246,3 +238,14 @@ def hidden_label(hidden_widths):
     if len(set(hidden_widths)) == 1:
         return f"{len(hidden_widths)} hidden layers of {hidden_widths[0]}"
     return "hidden layers " + "-".join(str(n) for n in hidden_widths)
+
+
+# The function that draws each of the paper's training Figures 2, 3, 4, 9
+# and 10 (their models: glorot.paper.TRAINING_FIGURES).
+TRAINING_FIGURE_PLOTS = {
+    "2": mean_std_figure,
+    "3": percentile_std_figure,
+    "4": end_histogram_figure,
+    "9": weight_gradient_figure,
+    "10": percentile_std_figure,
+}

@@ -32,14 +32,11 @@ def write_table(table, path, float_format=FLOAT_FORMAT):
     table.to_csv(path, index=False, float_format=float_format, lineterminator="\n")
 
 
-def sampled_network(snakemake):
-    """(experiment config, init, network index, weights, input source) of a
-    per-network job (rules measure and jacobian), from its wildcards, params
-    and input: both rules see the same weights and the same inputs."""
-    exp = snakemake.params.experiment
-    name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
-    network = int(snakemake.wildcards.network)
-    seed = snakemake.params.seed
+def sampled_network(exp, seed, name, init, network, input_paths):
+    """(weights, input source) of network ``network`` of experiment ``name``
+    (config ``exp``) under ``init``: what the per-network jobs (rules measure,
+    jacobian, minibatch) all see, from the config's ``seed``; ``input_paths``
+    are the job's input files (a Shapeset split, or none)."""
     weights = initializers.for_network(exp, seed, name, init, network)
-    source = inputs.for_network(exp, seed, name, network, *snakemake.input)
-    return exp, init, network, weights, source
+    source = inputs.for_network(exp, seed, name, network, *input_paths)
+    return weights, source

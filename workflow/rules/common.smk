@@ -1,4 +1,21 @@
+import os
+import sys
+
 from snakemake.utils import validate
+
+# The library of this repository, src/glorot, first on the path of the
+# Snakefile and of every job (which inherit PYTHONPATH): the rules find it
+# without `pip install -e .`, in the `--sdm conda` environment
+# (workflow/envs/glorot.yaml installs what it imports) and when this workflow
+# is used as a module from another directory.
+GLOROT_SRC = os.path.normpath(os.path.join(str(workflow.current_basedir), "../../src"))
+if sys.path[:1] != [GLOROT_SRC]:
+    sys.path.insert(0, GLOROT_SRC)
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(
+        [GLOROT_SRC, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    )
+)
 
 from glorot.config import (
     ConfigError,
@@ -7,7 +24,9 @@ from glorot.config import (
     init_constraint,
     network_experiment_constraint,
     training_activation_constraint,
+    training_seed_constraint,
 )
+from glorot import paper
 from glorot.resources import measure_mem_mb, measure_runtime_min
 from glorot.shapeset import split_mem_mb, split_runtime_min
 
@@ -95,15 +114,13 @@ def network_minibatch(wildcards):
 
 def minibatch_size():
     """The minibatch of the derivation's Step 3: the training runs' if any,
-    else the paper's (glorot.minibatch.PAPER_MINIBATCH)."""
-    from glorot.minibatch import PAPER_MINIBATCH
-
+    else the paper's (glorot.paper.MINIBATCH)."""
     training = config.get("training")
-    return training["batch_size"] if training else PAPER_MINIBATCH
+    return training["batch_size"] if training else paper.MINIBATCH
 
 
 # The paper's Figures 6-8: which quantity each one histograms.
-PAPER_FIGURES = {"6": "activation", "7": "backprop_gradient", "8": "weight_gradient"}
+PAPER_FIGURES = paper.HISTOGRAM_FIGURES
 
 
 def figure_quantity(wildcards):
@@ -140,138 +157,6 @@ def all_targets():
         ]
         if has_paper_figures(experiment):
             targets += [f"results/figures/{name}/figure{k}.png" for k in PAPER_FIGURES]
-    targets += training_targets()
-    return targets
-
-
-# --- Training (workflow/rules/training.smk): Figures 2-4, 9-11 and Table 1 ---
-# Only with a `training` key in the config (config/README.md, "Training").
-
-from glorot import shapeset
-from glorot.training import (
-    learning_rate_label,
-    stream_blocks,
-    stream_mem_mb,
-    train_mem_mb,
-    train_runtime_min,
-)
-
-TRAINING = config.get("training")
-TRAINING_ACTIVATION = (
-    training_activation_constraint(TRAINING, learning_rate_label) if TRAINING else "$^"
-)
-
-# One run's tables, without the ending (".csv", "_histograms.csv").
-TRAINING_RUN = "results/training/runs/{activation}_{init}/lr{lr}_seed{seed}"
-
-# The models each figure of the paper shows, as (activation, init).
-TRAINING_FIGURES = {
-    "2": [("sigmoid", "standard")],
-    "3": [("tanh", "standard"), ("softsign", "standard")],
-    "4": [("tanh", "standard"), ("softsign", "standard")],
-    "9": [("tanh", "standard"), ("tanh", "normalized")],
-    "10": [("tanh", "normalized")],
-}
-
-
-def training_models():
-    """The configured models as (activation, init) pairs."""
-    if not TRAINING:
-        return []
-    return [(m["activation"], m["init"]) for m in TRAINING["models"]]
-
-
-def training_split(split):
-    """The fixed Shapeset-3x2 validation or test split of the training runs."""
-    if not TRAINING:
-        return []
-    return shapeset_path(split, TRAINING[f"{split}_size"], TRAINING["pixels"])
-
-
-def _training_files(models, ending):
-    if not TRAINING:
-        return []
-    return [
-        TRAINING_RUN.format(
-            activation=activation, init=init, lr=learning_rate_label(lr), seed=seed
-        )
-        + ending
-        for activation, init in (models or training_models())
-        for lr in TRAINING["learning_rates"]
-        for seed in TRAINING["seeds"]
-    ]
-
-
-def training_curves(*models):
-    """The curves tables of every learning rate and seed of ``models``
-    ((activation, init) pairs; all configured models if none given)."""
-    return _training_files(models, ".csv")
-
-
-def training_histograms(*models):
-    return _training_files(models, "_histograms.csv")
-
-
-# One seed's training stream, written once for all its runs (shared_stream).
-TRAINING_STREAM = "results/training/streams/seed{seed}.npy"
-
-
-def training_stream(wildcards):
-    """The stored training stream a run reads, if the config shares it."""
-    if not (TRAINING and TRAINING.get("shared_stream", True)):
-        return []
-    return TRAINING_STREAM.format(seed=wildcards.seed)
-
-
-def training_stream_params():
-    """What the stored stream depends on besides the seeds: its size and format."""
-    if not TRAINING:
-        return {}
-    return {
-        "blocks": stream_blocks(
-            TRAINING["updates"], TRAINING["batch_size"], TRAINING["block_size"]
-        ),
-        "block_size": TRAINING["block_size"],
-        "pixels": TRAINING["pixels"],
-        "dtype": TRAINING["dtype"],
-    }
-
-
-def training_stream_mem(wildcards):
-    return stream_mem_mb(TRAINING["block_size"])
-
-
-def training_stream_runtime(wildcards):
-    p = training_stream_params()
-    return shapeset.split_runtime_min(p["blocks"] * p["block_size"])
-
-
-def training_setting(key):
-    """A key of the training config (None without training)."""
-    return TRAINING[key] if TRAINING else None
-
-
-def training_figure_seed():
-    """The seed whose runs Figures 2-4, 9 and 10 show: the first one."""
-    return TRAINING["seeds"][0] if TRAINING else None
-
-
-def training_mem(wildcards):
-    return train_mem_mb(TRAINING)
-
-
-def training_runtime(wildcards):
-    return train_runtime_min(TRAINING)
-
-
-def training_targets():
-    """Selection, Table 1, and the figures whose models are all configured."""
-    if not TRAINING:
-        return []
-    targets = ["results/training/selection.csv", "results/training/table1.csv"]
-    configured = set(training_models())
-    for figure, models in TRAINING_FIGURES.items():
-        if set(models) <= configured:
-            targets.append(f"results/figures/training/figure{figure}.png")
-    targets.append("results/figures/training/figure11.png")
+    if config.get("training"):
+        targets += training_targets()  # workflow/rules/training.smk
     return targets

@@ -35,7 +35,7 @@ rule docs:
 rule derivation:
     """docs/derivation.md from its template and the bounds and paper experiments."""
     input:
-        template="workflow/report/derivation.md.j2",
+        template=workflow.source_path("../report/derivation.md.j2"),
         bounds="results/bounds/variance_by_layer.csv",
         bounds_ratios="results/bounds/layer_ratios.csv",
         bounds_assumptions="results/bounds/assumptions.csv",
@@ -71,8 +71,8 @@ rule agreement_doc:
     bounds experiments); README.md is not declared as an output because
     Snakemake would delete it before the job."""
     input:
-        template="workflow/report/agreement.md.j2",
-        readme_template="workflow/report/readme_agreement.md.j2",
+        template=workflow.source_path("../report/agreement.md.j2"),
+        readme_template=workflow.source_path("../report/readme_agreement.md.j2"),
         agreement=expand("results/{name}/agreement.csv", name=AGREEMENT_EXPERIMENTS),
         paper="results/paper/variance_by_layer.csv",
         paper_ratios="results/paper/layer_ratios.csv",

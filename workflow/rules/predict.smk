@@ -4,7 +4,8 @@ localrules:
 
 rule predict:
     """Linear-regime (eq. 5-7, corrected and as printed) and mean-field
-    predictions of every per-layer variance, from the config alone."""
+    predictions of every per-layer variance, from the config and the
+    experiment's inputs (no measurement)."""
     input:
         experiment_inputs,
     output:

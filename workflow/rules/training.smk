@@ -1,9 +1,8 @@
 # Training by SGD on Shapeset-3x2 (the paper's Sections 3 and 4.3): Figures 2,
 # 3, 4, 9, 10 and 11 and Table 1's Shapeset column. Library:
 # src/glorot/training/ (run, SGD, stream, loop, selection, Table 1, resources) and
-# src/glorot/training_plots.py (figures). Helpers (TRAINING, training_curves,
-# training_histograms, ...) live at the end of common.smk. Nothing here runs
-# without a `training` key in the config.
+# src/glorot/training_plots.py (figures). The Snakefile includes this file only
+# when the config has a `training` key (config/README.md, "Training").
 #
 # A run's checkpoint is a `params` path, not an output: Snakemake deletes the
 # outputs of a failed or killed job, and would delete a checkpoint that was
@@ -11,14 +10,13 @@
 # run removes it when it ends.
 
 
+include: "training_common.smk"
+
+
 localrules:
     training_selection,
     training_table1,
-    figure2,
-    figure3,
-    figure4,
-    figure9,
-    figure10,
+    training_figure,
     figure11,
 
 
@@ -62,7 +60,7 @@ rule training_stream:
     log:
         "results/logs/training/stream/seed{seed}.log",
     wildcard_constraints:
-        seed=r"\d+",
+        seed=TRAINING_SEED,
     conda:
         "../envs/glorot.yaml"
     threads: 1
@@ -78,9 +76,12 @@ rule training_stream:
 
 rule training_selection:
     """The paper's learning-rate choice: per model, the rate of the grid with
-    the lowest final validation error."""
+    the lowest final validation error. It checks every run's tables, the
+    histograms too, so that no figure is drawn from a damaged one (every
+    training figure waits for the selection)."""
     input:
-        training_curves(),
+        curves=training_curves(),
+        histograms=training_histograms(),
     output:
         report(
             "results/training/selection.csv",
@@ -127,148 +128,38 @@ rule training_table1:
         "../scripts/training_table1.py"
 
 
-rule figure2:
-    """Figure 2: sigmoid, mean and standard deviation of the activations per
-    hidden layer during training."""
+rule training_figure:
+    """Figures 2, 3, 4, 9 and 10 of the paper: per hidden layer, statistics of
+    the activations (2, 3, 4, 10) or the weight gradients (9) during training,
+    of the models each figure shows (glorot.paper.TRAINING_FIGURES), each at
+    its selected learning rate."""
     input:
-        curves=training_curves(*TRAINING_FIGURES["2"]),
+        tables=training_figure_tables,
         selection="results/training/selection.csv",
     output:
         png=report(
-            "results/figures/training/figure2.png",
-            caption="../report/figure2.rst",
+            "results/figures/training/figure{figure}.png",
+            caption="../report/training_figure.rst",
             category="Training",
         ),
-        pdf="results/figures/training/figure2.pdf",
+        pdf="results/figures/training/figure{figure}.pdf",
     log:
-        "results/logs/training/figure2.log",
+        "results/logs/training/figure{figure}.log",
+    wildcard_constraints:
+        figure="|".join(TRAINING_FIGURES),
     conda:
         "../envs/glorot.yaml"
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        models=TRAINING_FIGURES["2"],
-        seed=training_figure_seed(),
-        hidden_widths=training_setting("hidden_widths"),
-    script:
-        "../scripts/figure2.py"
-
-
-rule figure3:
-    """Figure 3: tanh and softsign, 98th percentile and standard deviation of
-    the activations per hidden layer during training."""
-    input:
-        curves=training_curves(*TRAINING_FIGURES["3"]),
-        selection="results/training/selection.csv",
-    output:
-        png=report(
-            "results/figures/training/figure3.png",
-            caption="../report/figure3.rst",
-            category="Training",
-        ),
-        pdf="results/figures/training/figure3.pdf",
-    log:
-        "results/logs/training/figure3.log",
-    conda:
-        "../envs/glorot.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        models=TRAINING_FIGURES["3"],
-        seed=training_figure_seed(),
-        hidden_widths=training_setting("hidden_widths"),
-    script:
-        "../scripts/figure_percentiles.py"
-
-
-rule figure4:
-    """Figure 4: histograms of the activations at the end of training, tanh
-    and softsign."""
-    input:
-        histograms=training_histograms(*TRAINING_FIGURES["4"]),
-        selection="results/training/selection.csv",
-    output:
-        png=report(
-            "results/figures/training/figure4.png",
-            caption="../report/figure4.rst",
-            category="Training",
-        ),
-        pdf="results/figures/training/figure4.pdf",
-    log:
-        "results/logs/training/figure4.log",
-    conda:
-        "../envs/glorot.yaml"
-    threads: 1
-    resources:
+        # Figure 4 holds the histogram tables of its runs.
         mem_mb=2000,
         runtime=5,
     params:
-        models=TRAINING_FIGURES["4"],
+        models=training_figure_models,
         seed=training_figure_seed(),
         hidden_widths=training_setting("hidden_widths"),
     script:
-        "../scripts/figure4.py"
-
-
-rule figure9:
-    """Figure 9: standard deviation of the weight gradients per layer during
-    training, tanh, standard versus normalized initialization."""
-    input:
-        curves=training_curves(*TRAINING_FIGURES["9"]),
-        selection="results/training/selection.csv",
-    output:
-        png=report(
-            "results/figures/training/figure9.png",
-            caption="../report/figure9.rst",
-            category="Training",
-        ),
-        pdf="results/figures/training/figure9.pdf",
-    log:
-        "results/logs/training/figure9.log",
-    conda:
-        "../envs/glorot.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        models=TRAINING_FIGURES["9"],
-        seed=training_figure_seed(),
-        hidden_widths=training_setting("hidden_widths"),
-    script:
-        "../scripts/figure9.py"
-
-
-rule figure10:
-    """Figure 10: as Figure 3, tanh with normalized initialization."""
-    input:
-        curves=training_curves(*TRAINING_FIGURES["10"]),
-        selection="results/training/selection.csv",
-    output:
-        png=report(
-            "results/figures/training/figure10.png",
-            caption="../report/figure10.rst",
-            category="Training",
-        ),
-        pdf="results/figures/training/figure10.pdf",
-    log:
-        "results/logs/training/figure10.log",
-    conda:
-        "../envs/glorot.yaml"
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=5,
-    params:
-        models=TRAINING_FIGURES["10"],
-        seed=training_figure_seed(),
-        hidden_widths=training_setting("hidden_widths"),
-    script:
-        "../scripts/figure_percentiles.py"
+        "../scripts/training_figure.py"
 
 
 rule figure11:

@@ -3,8 +3,6 @@ the predictions and the agreement criterion; the coverage of each prediction
 (agreement.csv, summary.md), the layer-to-layer ratios, and the cells that hit
 float32's limits."""
 
-import pandas as pd
-
 from glorot import cached, compare, limits, measure
 from glorot.workflow_io import start, write_table
 
@@ -14,7 +12,7 @@ per_network = cached.network_moments(snakemake.input.moments, exp)
 # The measured variance is the unbiased estimate of the variance over networks,
 # examples and units that the predictions are (glorot.measure.ensemble_variance).
 per_network = measure.ensemble_variance(per_network)
-predictions = pd.read_csv(snakemake.input.predictions)
+predictions = cached.predictions(snakemake.input.predictions, exp)
 table = compare.join_predictions(
     compare.summarise_networks(per_network, value="ensemble_variance"), predictions
 )

@@ -26,11 +26,16 @@ text = template.render(
     bounds_networks=bounds_exp["networks"],
     bounds_examples=bounds_exp["examples"],
     paper_widths=dv.widths_text(paper_exp["widths"]),
+    paper_input=dv.input_text(paper_exp),
+    bounds_input=dv.input_text(bounds_exp),
     f_prime_table=dv.f_prime_markdown(paper_assumptions),
     forward_bounds=dv.assumption_range(
         tables["bounds_assumptions"], "forward_independence"
     ),
     forward_paper=dv.assumption_range(paper_assumptions, "forward_independence"),
+    forward_paper_hidden=dv.assumption_range(
+        paper_assumptions[paper_assumptions["layer"] < d_paper], "forward_independence"
+    ),
     forward_inside_bounds=dv.ideal_inside_text(
         tables["bounds_assumptions"], "forward_independence"
     ),
@@ -62,6 +67,7 @@ text = template.render(
     minibatch_table=dv.minibatch_markdown(tables["paper_minibatch"], "tanh"),
     minibatch_paper_range=dv.minibatch_range(tables["paper_minibatch"]),
     minibatch_bounds_range=dv.minibatch_range(tables["bounds_minibatch"]),
+    minibatch_paper_spread=dv.minibatch_layer_spread(tables["paper_minibatch"]),
     last_weight_gradient=dv.last_weight_gradient_markdown(
         tables["paper_ratios"], "tanh"
     ),

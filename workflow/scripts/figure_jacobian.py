@@ -2,11 +2,8 @@
 
 import pandas as pd
 
-from glorot import plotting
+from glorot import paper, plotting
 from glorot.workflow_io import start
-
-# The paper's Section 4.2.2 (tanh, 5 x 1000 on Shapeset).
-PAPER_AVERAGE_SINGULAR_VALUE = {"normalized": 0.8, "standard": 0.5}
 
 log = start(snakemake.log[0], snakemake.threads)
 table = pd.read_csv(snakemake.input[0])
@@ -16,6 +13,6 @@ fig = plotting.jacobian_figure(
     snakemake.wildcards.experiment,
     exp["activations"],
     exp["inits"],
-    PAPER_AVERAGE_SINGULAR_VALUE,
+    paper.JACOBIAN_AVERAGE_SINGULAR_VALUE,
 )
 plotting.save(fig, snakemake.output.png, snakemake.output.pdf)

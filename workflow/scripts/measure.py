@@ -5,7 +5,8 @@ import pandas as pd
 import numpy as np
 
 from glorot import limits, measure
-from glorot.workflow_io import sampled_network, start, write_table
+from glorot.workflow_io import start, write_table
+from job_network import sampled_network
 
 log = start(snakemake.log[0], snakemake.threads)
 exp, init, network, weights, source = sampled_network(snakemake)

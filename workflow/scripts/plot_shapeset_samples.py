@@ -6,15 +6,11 @@ is taken, then the next images in the split's order fill the grid, and the
 grid is sorted by class so that titles read as a catalogue.
 """
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from glorot import shapeset  # noqa: E402
-from glorot.workflow_io import start  # noqa: E402
+from glorot import plotting, shapeset  # plotting: the Agg backend and the style
+from glorot.workflow_io import start
 
 
 def choose_examples(labels, count):
@@ -37,6 +33,7 @@ def sample_grid(images, labels, rows, columns):
     side = shapeset.IMAGE_SIZE
     # Show [-1, 1] images (the neg option) on the same grey scale as [0, 1] ones.
     low = -1.0 if images.min() < 0 else 0.0
+    plotting.apply_style()
     fig, axes = plt.subplots(rows, columns, figsize=(1.5 * columns, 1.9 * rows))
     for ax, image, label in zip(axes.flat, images, labels):
         ax.imshow(image.reshape(side, side), cmap="gray", vmin=low, vmax=1.0)

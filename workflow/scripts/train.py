@@ -6,9 +6,7 @@ earlier attempt left one; see glorot.training.train.
 
 import os
 
-import numpy as np
-
-from glorot import training
+from glorot import cached, training
 
 # After the imports: start() pins every BLAS loaded so far, scipy's included.
 from glorot.workflow_io import start
@@ -21,8 +19,7 @@ run = training.run_from_config(
 
 
 def split(path):
-    with np.load(path) as data:
-        return data["images"], data["labels"]
+    return cached.shapeset_split(path)
 
 
 checkpoint = snakemake.params.checkpoint

@@ -5,7 +5,9 @@ from glorot import cached, training
 from glorot.workflow_io import start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-curves = cached.training_curves(snakemake.input, snakemake.params.training)
+curves = cached.training_curves(snakemake.input.curves, snakemake.params.training)
+# Read only to be checked: the figures that draw them wait for this rule.
+cached.training_histograms(snakemake.input.histograms, snakemake.params.training)
 selection = training.select_learning_rates(training.final_values(curves))
 write_table(selection, snakemake.output[0])
 for _, row in selection[selection["selected"]].iterrows():

@@ -26,7 +26,7 @@ Modules, one concern each (every name is also importable from here):
 
 from .checkpoint import (
     CHECKPOINT_VERSION,
-    QUANTITIES,
+    CURVE_QUANTITIES,
     STATUSES,
     _Record,
     load_checkpoint,
@@ -35,10 +35,10 @@ from .checkpoint import (
 from .evaluation import EVAL_CHUNK, error_and_cost, layer_statistics
 from .loop import CURVE_COLUMNS, HISTOGRAM_COLUMNS, MAX_COST, Result, train
 from .resources import (
-    ASSUMED_FLOPS_PER_SECOND,
-    ASSUMED_IMAGES_PER_SECOND,
-    ASSUMED_SECONDS_PER_UPDATE_OVERHEAD,
-    PYTHON_BASELINE_MB,
+    TRAIN_FLOPS_PER_SECOND,
+    TRAIN_IMAGES_PER_SECOND,
+    TRAIN_SECONDS_PER_UPDATE_OVERHEAD,
+    TRAIN_PYTHON_BASELINE_MB,
     stream_mem_mb,
     train_mem_mb,
     train_runtime_min,
@@ -61,9 +61,9 @@ from .sgd import SGDStep, _add_outer, gradients, initial_parameters, sgd_step
 from .stream import TrainingStream, stream_blocks, write_stream
 
 __all__ = [
-    "ASSUMED_FLOPS_PER_SECOND",
-    "ASSUMED_IMAGES_PER_SECOND",
-    "ASSUMED_SECONDS_PER_UPDATE_OVERHEAD",
+    "TRAIN_FLOPS_PER_SECOND",
+    "TRAIN_IMAGES_PER_SECOND",
+    "TRAIN_SECONDS_PER_UPDATE_OVERHEAD",
     "CHECKPOINT_VERSION",
     "CURVE_COLUMNS",
     "EVAL_CHUNK",
@@ -72,8 +72,8 @@ __all__ = [
     "N_CLASSES",
     "N_INPUTS",
     "PAPER_TABLE1_SHAPESET",
-    "PYTHON_BASELINE_MB",
-    "QUANTITIES",
+    "TRAIN_PYTHON_BASELINE_MB",
+    "CURVE_QUANTITIES",
     "STATUSES",
     "Result",
     "Run",

@@ -5,15 +5,25 @@ A checkpoint is one ``np.savez`` archive (weights, biases, update count,
 stream position, the rows so far), written into a temporary file and moved
 into place with ``os.replace`` (atomic), so a killed run restarted with the
 same checkpoint path resumes from there and ends with the same bytes as an
-uninterrupted run."""
+uninterrupted run.
 
+The checkpoint before the last one is kept beside it (``<name>.previous.npz``)
+until the run ends. A checkpoint that cannot be read (cut short by a full
+disk or a bad copy, overwritten) is not retried on every attempt nor deleted:
+it is set aside as ``<name>.corrupt-<n>.npz``, logged, and the run resumes
+from the previous one, or from the beginning; any of these ends with the
+bytes of an uninterrupted run, since every state of a run is determined by
+its update count."""
+
+import logging
 import os
+import zipfile
 
 import numpy as np
 
 # Quantities of the curves table, in the order they are recorded; a row
 # stores the index of its quantity and of its status in these tuples.
-QUANTITIES = (
+CURVE_QUANTITIES = (
     "activation_mean",
     "activation_std",
     "activation_p98",
@@ -41,7 +51,7 @@ class _Record:
     def add(self, update, quantity, layer, value, status="ok"):
         self.update.append(int(update))
         self.status.append(STATUSES.index(status))
-        self.quantity.append(QUANTITIES.index(quantity))
+        self.quantity.append(CURVE_QUANTITIES.index(quantity))
         self.layer.append(-1 if layer is None else int(layer))
         self.value.append(float(value))
 
@@ -94,17 +104,80 @@ def save_checkpoint(path, run, update, weights, biases, record, cost_sum, cost_c
         np.savez(handle, **arrays)
         handle.flush()
         os.fsync(handle.fileno())
+    if os.path.exists(path):
+        os.replace(path, previous_path(path))
     os.replace(tmp, path)
 
 
-def load_checkpoint(path, run):
-    """The state saved at ``path`` for ``run``, or None if there is no
-    checkpoint or it belongs to another run (other config) or version.
+def _stem(path):
+    path = os.fspath(path)
+    return path[: -len(".npz")] if path.endswith(".npz") else path
 
-    The state is (update, weights, biases, record, cost_sum, cost_count), the
-    arguments of ``save_checkpoint`` after ``path`` and ``run``."""
-    if path is None or not os.path.exists(path):
+
+def previous_path(path):
+    """Where the checkpoint before the last one is kept."""
+    return f"{_stem(path)}.previous.npz"
+
+
+def set_aside(path):
+    """Rename the unreadable checkpoint ``path`` to the first free
+    ``<name>.corrupt-<n>.npz`` and return that name."""
+    n = 1
+    while os.path.exists(aside := f"{_stem(path)}.corrupt-{n}.npz"):
+        n += 1
+    os.replace(path, aside)
+    return aside
+
+
+def remove_checkpoint(path):
+    """Remove a finished run's checkpoints (set-aside corrupt ones stay, for
+    whoever wants to know what damaged them)."""
+    if path is None:
+        return
+    for name in (path, previous_path(path), f"{path}.tmp"):
+        if os.path.exists(name):
+            os.remove(name)
+
+
+# What reading a damaged archive raises: not a zip (BadZipFile), cut short
+# (EOFError, OSError), an array missing (KeyError) or malformed (ValueError).
+UNREADABLE = (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError)
+
+
+def load_checkpoint(path, run, log=None):
+    """The state saved for ``run`` at ``path``, else at the checkpoint before
+    it (``previous_path``), or None if neither holds this run (none there, or
+    another run's, i.e. another config, or another version).
+
+    A checkpoint that cannot be read is set aside (``set_aside``) with a
+    warning in ``log`` naming both paths. The state is (update, weights,
+    biases, record, cost_sum, cost_count), the arguments of ``save_checkpoint``
+    after ``path`` and ``run``."""
+    if path is None:
         return None
+    log = log or logging.getLogger("glorot.training")
+    for candidate in (os.fspath(path), previous_path(path)):
+        if not os.path.exists(candidate):
+            continue
+        try:
+            state = _read_checkpoint(candidate, run)
+        except UNREADABLE as error:
+            aside = set_aside(candidate)
+            log.warning(
+                "checkpoint %s cannot be read (%s: %s); set aside as %s",
+                candidate,
+                type(error).__name__,
+                error,
+                aside,
+            )
+            continue
+        if state is not None:
+            log.info("resuming from checkpoint %s at update %d", candidate, state[0])
+            return state
+    return None
+
+
+def _read_checkpoint(path, run):
     with np.load(path, allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}
     if (

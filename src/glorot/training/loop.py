@@ -26,10 +26,11 @@ import pandas as pd
 
 from ..workflow_io import write_table
 from .checkpoint import (
-    QUANTITIES,
+    CURVE_QUANTITIES,
     STATUSES,
     _Record,
     load_checkpoint,
+    remove_checkpoint,
     save_checkpoint,
 )
 from .evaluation import error_and_cost, layer_statistics
@@ -143,9 +144,8 @@ def _record_evaluation(record, update, evaluation, train_cost):
 def _start(run, checkpoint, log):
     """The state to train from: the checkpoint's if it holds this run, else
     the initial parameters and no rows (see ``load_checkpoint``)."""
-    state = load_checkpoint(checkpoint, run)
+    state = load_checkpoint(checkpoint, run, log)
     if state is not None:
-        log.info("resuming from checkpoint %s at update %d", checkpoint, state[0])
         return state
     if checkpoint is not None and os.path.exists(checkpoint):
         log.warning(
@@ -277,8 +277,7 @@ def train(
         )
     status = "completed" if divergence is None else "diverged"
     result = Result(status, update, *_tables(run, record))
-    if checkpoint is not None and os.path.exists(checkpoint):
-        os.remove(checkpoint)
+    remove_checkpoint(checkpoint)
     return result
 
 
@@ -289,7 +288,7 @@ def _tables(run, record):
         {
             "update": np.array(record.update, np.int64),
             "status": [STATUSES[k] for k in record.status],
-            "quantity": [QUANTITIES[k] for k in record.quantity],
+            "quantity": [CURVE_QUANTITIES[k] for k in record.quantity],
             "layer": pd.array(
                 [None if k < 0 else k for k in record.layer], dtype="Int64"
             ),

@@ -12,10 +12,10 @@ from .run import N_CLASSES, N_INPUTS
 # bound by memory traffic, not arithmetic), Shapeset generation 28,000-57,000
 # images/s. A run that still overruns resumes from its checkpoint when the
 # job is resubmitted (README.md, "Training").
-ASSUMED_FLOPS_PER_SECOND = 2e10
-ASSUMED_IMAGES_PER_SECOND = 10000
-ASSUMED_SECONDS_PER_UPDATE_OVERHEAD = 2e-4  # Python per update, whatever the size
-PYTHON_BASELINE_MB = 400
+TRAIN_FLOPS_PER_SECOND = 2e10
+TRAIN_IMAGES_PER_SECOND = 10000
+TRAIN_SECONDS_PER_UPDATE_OVERHEAD = 2e-4  # Python per update, whatever the size
+TRAIN_PYTHON_BASELINE_MB = 400
 
 
 def _macs_per_example(widths):
@@ -38,7 +38,7 @@ def train_mem_mb(training):
     rows = evaluations * (4 * len(widths) + 4) * 40 * 3
     hist = evaluations * len(widths) * (training["histograms"]["bins"] + 2) * 8 * 3
     total = parameters + blocks + sets + passes + rows + hist
-    return PYTHON_BASELINE_MB + math.ceil(total / 1e6)
+    return TRAIN_PYTHON_BASELINE_MB + math.ceil(total / 1e6)
 
 
 def train_runtime_min(training):
@@ -50,14 +50,13 @@ def train_runtime_min(training):
     updates = training["updates"]
     batch = training["batch_size"]
     step_seconds = updates * (
-        6 * macs * batch / ASSUMED_FLOPS_PER_SECOND
-        + ASSUMED_SECONDS_PER_UPDATE_OVERHEAD
+        6 * macs * batch / TRAIN_FLOPS_PER_SECOND + TRAIN_SECONDS_PER_UPDATE_OVERHEAD
     )
-    data_seconds = updates * batch / ASSUMED_IMAGES_PER_SECOND
+    data_seconds = updates * batch / TRAIN_IMAGES_PER_SECOND
     evaluations = updates // training["eval_every"] + 2
     eval_examples = training["validation_size"] + training["test_size"]
     eval_flops = 2 * macs * eval_examples + 6 * macs * training["test_examples"]
-    eval_seconds = evaluations * eval_flops / ASSUMED_FLOPS_PER_SECOND
+    eval_seconds = evaluations * eval_flops / TRAIN_FLOPS_PER_SECOND
     return 5 + math.ceil((step_seconds + data_seconds + eval_seconds) / 60)
 
 
@@ -66,4 +65,4 @@ def stream_mem_mb(block_size):
     grey levels and labels, and the generator's temporaries (a block's worth
     of float64 pixels at most); the file itself is written through a memory
     map, page by page."""
-    return PYTHON_BASELINE_MB + math.ceil(block_size * (N_INPUTS * 9 + 40) / 1e6)
+    return TRAIN_PYTHON_BASELINE_MB + math.ceil(block_size * (N_INPUTS * 9 + 40) / 1e6)

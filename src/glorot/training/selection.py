@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .. import paper
 from .run import learning_rate_label
 
 
@@ -72,14 +73,8 @@ def select_learning_rates(finals):
     return grid
 
 
-# Table 1 of the paper, Shapeset-3x2 column: test error (%) of the 5-layer nets.
-PAPER_TABLE1_SHAPESET = {
-    ("softsign", "standard"): ("Softsign", 16.27),
-    ("softsign", "normalized"): ("Softsign N", 16.06),
-    ("tanh", "standard"): ("Tanh", 27.15),
-    ("tanh", "normalized"): ("Tanh N", 15.60),
-    ("sigmoid", "standard"): ("Sigmoid", 82.61),
-}
+# Table 1 of the paper, Shapeset-3x2 column (glorot.paper).
+PAPER_TABLE1_SHAPESET = paper.TABLE1_SHAPESET
 
 
 def model_label(activation, init):

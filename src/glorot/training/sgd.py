@@ -100,7 +100,7 @@ class SGDStep:
     What it saves: s^i, z^i, f'(s^i) and dC/ds^i are written into buffers
     (``np.matmul(..., out=)``, ufuncs with ``out=``); f'(s) of tanh and
     sigmoid comes from the stored z = f(s) where that is the very arithmetic
-    of ``activations`` (``network._F_PRIME_FROM_OUTPUT``); the cost and
+    of ``activations`` (``network.F_PRIME_FROM_OUTPUT``); the cost and
     dC/ds^d share the softmax's shifted logits and exponentials, which
     ``network.nll_cost`` and ``network.dcost_dlogits`` each compute alike;
     the BLAS ``gemm`` of the update is looked up once. A minibatch of another
@@ -112,8 +112,8 @@ class SGDStep:
         self.batch_size = batch_size
         self.dtype = np.dtype(dtype)
         self.f, self.f_prime = activations.get(activation)
-        self.f_into = network._F_INTO.get(activation)
-        self.prime_from_output = network._F_PRIME_FROM_OUTPUT.get(activation)
+        self.f_into = network.F_INTO.get(activation)
+        self.prime_from_output = network.F_PRIME_FROM_OUTPUT.get(activation)
         rows = lambda n: np.empty((batch_size, n), self.dtype)  # noqa: E731
         self.s = [rows(n) for n in widths[1:]]
         self.z = [rows(n) for n in widths[1:-1]]
