@@ -738,3 +738,35 @@ def test_the_reader_of_predictions_names_a_damaged_file(damage, clean, tmp_path)
     with pytest.raises(cached.DamagedFile) as error:
         cached.predictions(path, exp)
     assert str(path) in str(error.value) and "--forcerun predict" in str(error.value)
+
+
+def diverged_run_table(path, training, stop):
+    """A curves table of a run of ``training`` that diverged at update
+    ``stop``: every record before it, then its one "diverged" row."""
+    from glorot import cached
+
+    rows = [
+        ("tanh", "normalized", 0.1, 0, u, "ok", q, k, 0.5)
+        for u in cached._record_updates(training)
+        if u < stop
+        for q, k in sorted(cached._record_rows(len(training["hidden_widths"]), u))
+    ]
+    rows.append(("tanh", "normalized", 0.1, 0, stop, "diverged", "train_cost", "", ""))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [",".join(cached.CURVE_COLUMNS)] + [",".join(map(str, r)) for r in rows]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_a_diverged_run_missing_its_last_record_is_refused(tmp_path):
+    # Diverged at update 35 of 40 (eval_every 20): records at 0 and 20. Without
+    # the one at 20 it is still a prefix of the config's records, and was read.
+    from glorot import cached
+
+    training = check(tiny(seeds=[0]), SCHEMA)["training"]
+    path = tmp_path / f"{RUN}.csv"
+    diverged_run_table(path, training, stop=35)
+    cached.training_curves([str(path)], training)  # the whole table passes
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(line for line in lines if ",20,ok," not in line) + "\n")
+    with pytest.raises(cached.DamagedFile, match="records updates"):
+        cached.training_curves([str(path)], training)

@@ -461,7 +461,14 @@ def training_curves(paths, training, rule="train"):
         _numbers(ok, path, rule, ["layer"], integer=True, minimum=-1)
         _numbers(ok, path, rule, ["value"])
         recorded = sorted(set(ok["update"]))
-        expected_updates = full if not diverged.any() else full[: len(recorded)]
+        expected_updates = full
+        if diverged.any():
+            # A diverged run recorded every update of the config before the
+            # one it diverged at (glorot.training.loop), not merely a prefix
+            # of them: a prefix would let a run cut after its "diverged" row
+            # was written lose its last records unseen.
+            stop = int(table["update"].iloc[-1])
+            expected_updates = [u for u in full if u < stop]
         if recorded != expected_updates:
             missing = sorted(set(expected_updates) - set(recorded)) or recorded
             raise DamagedFile(
