@@ -770,3 +770,25 @@ def test_a_diverged_run_missing_its_last_record_is_refused(tmp_path):
     path.write_text("\n".join(line for line in lines if ",20,ok," not in line) + "\n")
     with pytest.raises(cached.DamagedFile, match="records updates"):
         cached.training_curves([str(path)], training)
+
+
+@pytest.mark.workflow
+def test_a_run_histograms_table_missing_its_last_record_is_refused(trained, tmp_path):
+    # Cut after a whole record, the table still holds the config's first
+    # records; only the run's curves say that it recorded one more.
+    import shutil
+
+    from glorot import cached
+
+    source, _ = trained
+    runs = tmp_path / "results/training/runs"
+    shutil.copytree(source / "results/training/runs", runs)
+    training = check(tiny(seeds=[0]), SCHEMA)["training"]
+    curves = cached.training_curves([str(tmp_path / f"{RUN}.csv")], training)
+    path = tmp_path / f"{RUN}_histograms.csv"
+    cached.training_histograms([str(path)], training, curves=curves)
+    last = f",{training['updates']},"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(line for line in lines if last not in line) + "\n")
+    with pytest.raises(cached.DamagedFile, match="records updates"):
+        cached.training_histograms([str(path)], training, curves=curves)

@@ -489,10 +489,15 @@ def training_curves(paths, training, rule="train"):
     return pd.concat(tables, ignore_index=True)
 
 
-def training_histograms(paths, training, rule="train"):
+def training_histograms(paths, training, rule="train", curves=None):
     """The histograms tables of training runs, each verified: at every
     record, every hidden layer's configured bins (plus below and above the
-    range) holding every test example's unit once."""
+    range) holding every test example's unit once.
+
+    ``curves`` (the runs' verified curves tables, ``training_curves``) gives
+    each run's records: a run records its histograms at the same updates as
+    its curves. Without it, the records can only be checked to be the
+    config's first ones, which a table cut after a whole record passes."""
     depth = len(training["hidden_widths"])
     widths = training["hidden_widths"]
     hist = training["histograms"]
@@ -508,7 +513,15 @@ def training_histograms(paths, training, rule="train"):
         _numbers(table, path, rule, ["layer", "count"], integer=True, minimum=0)
         _numbers(table, path, rule, ["bin_low", "bin_high"], finite=False)
         recorded = sorted(set(table["update"]))
-        if recorded != full[: len(recorded)]:
+        if curves is not None:
+            run = curves[
+                (curves[TRAINING_HISTOGRAM_COLUMNS[:4]] == table.iloc[0, :4]).all(1)
+                & (curves["status"] == "ok")
+            ]
+            expected_updates = sorted(set(run["update"]))
+        else:
+            expected_updates = full[: len(recorded)]
+        if recorded != expected_updates:
             raise DamagedFile(
                 path,
                 rule,
