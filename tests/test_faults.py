@@ -792,3 +792,30 @@ def test_a_run_histograms_table_missing_its_last_record_is_refused(trained, tmp_
     path.write_text("\n".join(line for line in lines if last not in line) + "\n")
     with pytest.raises(cached.DamagedFile, match="records updates"):
         cached.training_histograms([str(path)], training, curves=curves)
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize(
+    "kind, column", [("moments", "variance"), ("minibatch", "per_example")]
+)
+def test_a_negative_variance_in_a_cached_file_is_refused(kind, column, clean, tmp_path):
+    # A finite number in every cell, the right rows and counts: only the sign
+    # of one variance is wrong, and it was read.
+    import shutil
+
+    import pandas as pd
+
+    from glorot import cached
+
+    source, _ = clean
+    name, reader, _ = KINDS[kind]
+    networks = tmp_path / "results/tiny/networks"
+    shutil.copytree(source / "results/tiny/networks", networks)
+    exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
+    suffix = name.split("_", 1)[1]
+    paths = sorted(str(p) for p in networks.rglob(f"*_{suffix}"))
+    table = pd.read_csv(networks / name)
+    table.loc[0, column] = -table.loc[0, column] - 1.0
+    table.to_csv(networks / name, index=False)
+    with pytest.raises(cached.DamagedFile, match=f"{column} = .*>= 0"):
+        getattr(cached, reader)(paths, exp)
