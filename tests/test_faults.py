@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from glorot.config import ConfigError, check
+from training_helpers import TINY_RUN, run_bytes, tiny_sets
 from workflow_helpers import ROOT, copy_workflow, snakemake
 
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -587,39 +588,11 @@ def test_a_damaged_run_table_stops_the_run(ending, trained, tmp_path):
 
 # --- A checkpoint that cannot be read ------------------------------------------
 
-# A tiny run (as in test_training.py): checkpoints at 70, 140 and 210 of 240.
-RUN_KEYS = dict(
-    activation="tanh",
-    init="normalized",
-    learning_rate=0.05,
-    seed=3,
-    run_seed=1,
-    widths=(1024, 8, 8, 9),
-    updates=240,
-    batch_size=10,
-    eval_every=40,
-    checkpoint_every=70,
-    test_examples=30,
-    block_size=70,
-    pixels="neg",
-    histogram_bins=20,
-)
 
-
+# The tiny run of test_training.py (tests/training_helpers.py).
 @pytest.fixture(scope="module")
 def sets():
-    import numpy as np
-
-    from glorot import shapeset
-
-    rng = np.random.default_rng(11)
-    return shapeset.generate(rng, 60, neg=True), shapeset.generate(rng, 50, neg=True)
-
-
-def result_bytes(result, directory, name):
-    curves, histograms = directory / f"{name}.csv", directory / f"{name}_hist.csv"
-    result.write(curves, histograms)
-    return curves.read_bytes(), histograms.read_bytes()
+    return tiny_sets()
 
 
 def truncated(path):
@@ -649,8 +622,8 @@ def test_an_unreadable_checkpoint_is_set_aside_and_the_run_ends_with_the_same_by
 
     from glorot import training
 
-    run = training.Run(**RUN_KEYS)
-    expected = result_bytes(training.train(run, *sets), tmp_path, "whole")
+    run = training.Run(**TINY_RUN)
+    expected = run_bytes(training.train(run, *sets), tmp_path, "whole")
     checkpoint = tmp_path / "run.npz"
     assert (
         training.train(run, *sets, checkpoint=checkpoint, stop_after=stop_after) is None
@@ -663,7 +636,7 @@ def test_an_unreadable_checkpoint_is_set_aside_and_the_run_ends_with_the_same_by
         damage(checkpoint)
     caplog.set_level(logging.INFO)
     resumed = training.train(run, *sets, checkpoint=checkpoint)
-    assert result_bytes(resumed, tmp_path, "resumed") == expected
+    assert run_bytes(resumed, tmp_path, "resumed") == expected
     aside = tmp_path / "run.corrupt-1.npz"
     assert aside.exists()
     assert f"checkpoint {checkpoint} cannot be read" in caplog.text
