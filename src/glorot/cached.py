@@ -173,6 +173,33 @@ MOMENT_COLUMNS = [
 ]
 
 
+def _network_files(paths, exp, rule, columns, cells, check):
+    """The per-network files ``paths`` of an experiment (config ``exp``) as
+    one table, each verified: exactly ``columns``; whole network and layer
+    numbers; one row per (activation, init, network, *cell) for each
+    configured activation and each cell of ``cells``, the key columns being
+    the first 3 + len(cell) of ``columns``; then ``check(table, path)``, which
+    verifies (and converts) the other columns of a file whose rows are right."""
+    _check_file_count(paths, exp, rule)
+    n_keys = 3 + len(cells[0])
+    what = f"({', '.join(columns[:n_keys])})"
+    tables = []
+    for path in paths:
+        init, network = _identity(path)
+        table = read_table(path, rule, columns)
+        _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
+        expected = {
+            (activation, init, network, *cell)
+            for activation in exp["activations"]
+            for cell in cells
+        }
+        keys = list(zip(*(table[c] for c in columns[:n_keys])))
+        _rows_exactly_once(keys, expected, path, rule, what)
+        check(table, path)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
 def network_moments(paths, exp, rule="measure"):
     """The per-network moments files of an experiment (config ``exp``), each
     verified, as one table.
@@ -181,27 +208,15 @@ def network_moments(paths, exp, rule="measure"):
     a float32 overflow gives NaN (inf - inf), which the measure job refuses
     (its histograms raise on NaN), so a non-finite moment is never legitimate.
     """
-    _check_file_count(paths, exp, rule)
     units = _moment_units(exp["widths"])
-    tables = []
-    for path in paths:
-        init, network = _identity(path)
-        table = read_table(path, rule, MOMENT_COLUMNS)
-        _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
+
+    def check(table, path):
         _numbers(table, path, rule, ["count"], integer=True, minimum=1)
         _numbers(table, path, rule, ["mean"])
         # A variance or mean square below 0 is no rounding: nothing legitimate
         # writes one.
         _numbers(table, path, rule, ["variance", "mean_square"], minimum=0)
-        expected = {
-            (activation, init, network, quantity, layer)
-            for activation in exp["activations"]
-            for quantity, layer in units
-        }
-        keys = list(zip(*(table[c] for c in MOMENT_COLUMNS[:5])))
-        _rows_exactly_once(
-            keys, expected, path, rule, "(activation, init, network, quantity, layer)"
-        )
+        keys = zip(*(table[c] for c in MOMENT_COLUMNS[:5]))
         for key, count in zip(keys, table["count"]):
             want = exp["examples"] * units[key[3], key[4]]
             if count != want:
@@ -211,8 +226,8 @@ def network_moments(paths, exp, rule="measure"):
                     f"the row {key} counts {count} values, the config implies "
                     f"{want} (examples x units)",
                 )
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)
+
+    return _network_files(paths, exp, rule, MOMENT_COLUMNS, list(units), check)
 
 
 HISTOGRAM_COLUMNS = [
@@ -298,25 +313,13 @@ def network_jacobians(paths, exp, rule="jacobian"):
     """The per-network Jacobian files of an experiment, each verified: one
     finite, non-negative average singular value per (activation, layer
     0..d-1), the hidden layers' Jacobians J^i = dz^{i+1}/dz^i of eq. (17)."""
-    _check_file_count(paths, exp, rule)
     d = len(exp["widths"]) - 2
-    tables = []
-    for path in paths:
-        init, network = _identity(path)
-        table = read_table(path, rule, JACOBIAN_COLUMNS)
-        _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
+
+    def check(table, path):
         _numbers(table, path, rule, ["mean_singular_value"], minimum=0)
-        expected = {
-            (activation, init, network, layer)
-            for activation in exp["activations"]
-            for layer in range(d)
-        }
-        keys = list(zip(*(table[c] for c in JACOBIAN_COLUMNS[:4])))
-        _rows_exactly_once(
-            keys, expected, path, rule, "(activation, init, network, layer)"
-        )
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)
+
+    layers = [(layer,) for layer in range(d)]
+    return _network_files(paths, exp, rule, JACOBIAN_COLUMNS, layers, check)
 
 
 MINIBATCH_COLUMNS = [
@@ -336,30 +339,18 @@ def network_minibatch(paths, exp, rule="minibatch"):
     row per (activation, weight layer 0..d), finite variances, a ratio that
     is finite wherever the per-example variance is not 0 (underflow), and
     one minibatch size."""
-    _check_file_count(paths, exp, rule)
     d = len(exp["widths"]) - 2
-    tables = []
-    for path in paths:
-        init, network = _identity(path)
-        table = read_table(path, rule, MINIBATCH_COLUMNS)
-        _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
+
+    def check(table, path):
         _numbers(table, path, rule, ["batch_size"], integer=True, minimum=1)
         _numbers(table, path, rule, ["per_example", "minibatch"], minimum=0)
         nonzero = table["per_example"] != 0
         _numbers(table.loc[nonzero].copy(), path, rule, ["ratio"])
         if table["batch_size"].nunique() != 1:
             raise DamagedFile(path, rule, "has more than one batch_size")
-        expected = {
-            (activation, init, network, layer)
-            for activation in exp["activations"]
-            for layer in range(d + 1)
-        }
-        keys = list(zip(*(table[c] for c in MINIBATCH_COLUMNS[:4])))
-        _rows_exactly_once(
-            keys, expected, path, rule, "(activation, init, network, layer)"
-        )
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)
+
+    layers = [(layer,) for layer in range(d + 1)]
+    return _network_files(paths, exp, rule, MINIBATCH_COLUMNS, layers, check)
 
 
 # --- Training run tables -------------------------------------------------------
