@@ -71,8 +71,9 @@ def _histogram_units(widths):
     return units
 
 
-def read_table(path, rule, columns):
-    """The CSV at ``path`` with exactly ``columns``, or DamagedFile."""
+def read_table(path, rule, columns=None):
+    """The CSV at ``path`` with some rows and exactly ``columns`` (any
+    columns if None), or DamagedFile."""
     try:
         table = pd.read_csv(path)
     except (
@@ -81,7 +82,7 @@ def read_table(path, rule, columns):
         UnicodeDecodeError,
     ) as error:
         raise DamagedFile(path, rule, f"cannot be read as CSV ({error})") from None
-    if list(table.columns) != list(columns):
+    if columns is not None and list(table.columns) != list(columns):
         raise DamagedFile(
             path, rule, f"has columns {list(table.columns)}, expected {list(columns)}"
         )
@@ -561,17 +562,12 @@ def predictions(path, exp, rule="predict"):
     """An experiment's predictions table, verified: one row per (activation,
     init, quantity, layer) of the config, every prediction finite, so that
     no measured cell is joined with a missing prediction."""
-    try:
-        table = pd.read_csv(path)
-    except (
-        pd.errors.EmptyDataError,
-        pd.errors.ParserError,
-        UnicodeDecodeError,
-    ) as error:
-        raise DamagedFile(path, rule, f"cannot be read as CSV ({error})") from None
+    table = read_table(path, rule)
     keys = ["activation", "init", "quantity", "layer"]
-    if list(table.columns[:4]) != keys or table.empty:
-        raise DamagedFile(path, rule, f"has columns {list(table.columns)} or no rows")
+    if list(table.columns[:4]) != keys:
+        raise DamagedFile(
+            path, rule, f"has columns {list(table.columns)}, expected {keys} first"
+        )
     _numbers(table, path, rule, ["layer"], integer=True, minimum=0)
     columns = [c for c in table.columns if c.startswith("predicted_")]
     if not columns:
