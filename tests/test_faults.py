@@ -792,3 +792,20 @@ def test_a_negative_variance_in_a_cached_file_is_refused(kind, column, clean, tm
     table.to_csv(networks / name, index=False)
     with pytest.raises(cached.DamagedFile, match=f"{column} = .*>= 0"):
         getattr(cached, reader)(paths, exp)
+
+
+def test_a_checkpoint_made_with_other_evaluation_sets_is_not_resumed(sets, tmp_path):
+    # validation_size and test_size are not part of the Run: a checkpoint left
+    # by an interrupted run, then a config with another validation_size, must
+    # give the new config's bytes, not old records mixed with new ones.
+    from glorot import training
+
+    run = training.Run(**TINY_RUN)
+    validation, test = sets
+    checkpoint = tmp_path / "run.npz"
+    training.train(run, validation, test, checkpoint=checkpoint, stop_after=150)
+    assert checkpoint.exists()
+    smaller = validation[0][:40], validation[1][:40]
+    fresh = training.train(run, smaller, test)
+    resumed = training.train(run, smaller, test, checkpoint=checkpoint)
+    assert run_bytes(resumed, tmp_path, "a") == run_bytes(fresh, tmp_path, "b")
