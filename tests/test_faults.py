@@ -118,6 +118,14 @@ BAD_VALUES = {
         lambda c, e, t: c["experiments"].update({2010: copy.deepcopy(e)}),
         ["experiments", "2010", "string"],
     ),
+    "bool networks": (
+        lambda c, e, t: e.update(networks=True),
+        ["networks = True", "not true or false"],
+    ),
+    "bool learning rate": (
+        lambda c, e, t: t.update(learning_rates=[False]),
+        ["learning_rates[0] = False", "not true or false"],
+    ),
     "bool experiment name": (
         lambda c, e, t: c["experiments"].update({True: copy.deepcopy(e)}),
         ["experiments", "True", "string"],
