@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from glorot.config import ConfigError, check
+from training_helpers import TINY_RUN, run_bytes, tiny_sets
 from workflow_helpers import ROOT, copy_workflow, snakemake
 
 SCHEMA = ROOT / "workflow" / "schemas" / "config.schema.yaml"
@@ -116,6 +117,14 @@ BAD_VALUES = {
     "int experiment name": (
         lambda c, e, t: c["experiments"].update({2010: copy.deepcopy(e)}),
         ["experiments", "2010", "string"],
+    ),
+    "bool networks": (
+        lambda c, e, t: e.update(networks=True),
+        ["networks = True", "not true or false"],
+    ),
+    "bool learning rate": (
+        lambda c, e, t: t.update(learning_rates=[False]),
+        ["learning_rates[0] = False", "not true or false"],
     ),
     "bool experiment name": (
         lambda c, e, t: c["experiments"].update({True: copy.deepcopy(e)}),
@@ -587,39 +596,11 @@ def test_a_damaged_run_table_stops_the_run(ending, trained, tmp_path):
 
 # --- A checkpoint that cannot be read ------------------------------------------
 
-# A tiny run (as in test_training.py): checkpoints at 70, 140 and 210 of 240.
-RUN_KEYS = dict(
-    activation="tanh",
-    init="normalized",
-    learning_rate=0.05,
-    seed=3,
-    run_seed=1,
-    widths=(1024, 8, 8, 9),
-    updates=240,
-    batch_size=10,
-    eval_every=40,
-    checkpoint_every=70,
-    test_examples=30,
-    block_size=70,
-    pixels="neg",
-    histogram_bins=20,
-)
 
-
+# The tiny run of test_training.py (tests/training_helpers.py).
 @pytest.fixture(scope="module")
 def sets():
-    import numpy as np
-
-    from glorot import shapeset
-
-    rng = np.random.default_rng(11)
-    return shapeset.generate(rng, 60, neg=True), shapeset.generate(rng, 50, neg=True)
-
-
-def result_bytes(result, directory, name):
-    curves, histograms = directory / f"{name}.csv", directory / f"{name}_hist.csv"
-    result.write(curves, histograms)
-    return curves.read_bytes(), histograms.read_bytes()
+    return tiny_sets()
 
 
 def truncated(path):
@@ -649,8 +630,8 @@ def test_an_unreadable_checkpoint_is_set_aside_and_the_run_ends_with_the_same_by
 
     from glorot import training
 
-    run = training.Run(**RUN_KEYS)
-    expected = result_bytes(training.train(run, *sets), tmp_path, "whole")
+    run = training.Run(**TINY_RUN)
+    expected = run_bytes(training.train(run, *sets), tmp_path, "whole")
     checkpoint = tmp_path / "run.npz"
     assert (
         training.train(run, *sets, checkpoint=checkpoint, stop_after=stop_after) is None
@@ -663,7 +644,7 @@ def test_an_unreadable_checkpoint_is_set_aside_and_the_run_ends_with_the_same_by
         damage(checkpoint)
     caplog.set_level(logging.INFO)
     resumed = training.train(run, *sets, checkpoint=checkpoint)
-    assert result_bytes(resumed, tmp_path, "resumed") == expected
+    assert run_bytes(resumed, tmp_path, "resumed") == expected
     aside = tmp_path / "run.corrupt-1.npz"
     assert aside.exists()
     assert f"checkpoint {checkpoint} cannot be read" in caplog.text
@@ -738,3 +719,101 @@ def test_the_reader_of_predictions_names_a_damaged_file(damage, clean, tmp_path)
     with pytest.raises(cached.DamagedFile) as error:
         cached.predictions(path, exp)
     assert str(path) in str(error.value) and "--forcerun predict" in str(error.value)
+
+
+def diverged_run_table(path, training, stop):
+    """A curves table of a run of ``training`` that diverged at update
+    ``stop``: every record before it, then its one "diverged" row."""
+    from glorot import cached
+
+    rows = [
+        ("tanh", "normalized", 0.1, 0, u, "ok", q, k, 0.5)
+        for u in cached._record_updates(training)
+        if u < stop
+        for q, k in sorted(cached._record_rows(len(training["hidden_widths"]), u))
+    ]
+    rows.append(("tanh", "normalized", 0.1, 0, stop, "diverged", "train_cost", "", ""))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = [",".join(cached.CURVE_COLUMNS)] + [",".join(map(str, r)) for r in rows]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_a_diverged_run_missing_its_last_record_is_refused(tmp_path):
+    # Diverged at update 35 of 40 (eval_every 20): records at 0 and 20. Without
+    # the one at 20 it is still a prefix of the config's records, and was read.
+    from glorot import cached
+
+    training = check(tiny(seeds=[0]), SCHEMA)["training"]
+    path = tmp_path / f"{RUN}.csv"
+    diverged_run_table(path, training, stop=35)
+    cached.training_curves([str(path)], training)  # the whole table passes
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(line for line in lines if ",20,ok," not in line) + "\n")
+    with pytest.raises(cached.DamagedFile, match="records updates"):
+        cached.training_curves([str(path)], training)
+
+
+@pytest.mark.workflow
+def test_a_run_histograms_table_missing_its_last_record_is_refused(trained, tmp_path):
+    # Cut after a whole record, the table still holds the config's first
+    # records; only the run's curves say that it recorded one more.
+    import shutil
+
+    from glorot import cached
+
+    source, _ = trained
+    runs = tmp_path / "results/training/runs"
+    shutil.copytree(source / "results/training/runs", runs)
+    training = check(tiny(seeds=[0]), SCHEMA)["training"]
+    curves = cached.training_curves([str(tmp_path / f"{RUN}.csv")], training)
+    path = tmp_path / f"{RUN}_histograms.csv"
+    cached.training_histograms([str(path)], training, curves=curves)
+    last = f",{training['updates']},"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(line for line in lines if last not in line) + "\n")
+    with pytest.raises(cached.DamagedFile, match="records updates"):
+        cached.training_histograms([str(path)], training, curves=curves)
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize(
+    "kind, column", [("moments", "variance"), ("minibatch", "per_example")]
+)
+def test_a_negative_variance_in_a_cached_file_is_refused(kind, column, clean, tmp_path):
+    # A finite number in every cell, the right rows and counts: only the sign
+    # of one variance is wrong, and it was read.
+    import shutil
+
+    import pandas as pd
+
+    from glorot import cached
+
+    source, _ = clean
+    name, reader, _ = KINDS[kind]
+    networks = tmp_path / "results/tiny/networks"
+    shutil.copytree(source / "results/tiny/networks", networks)
+    exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
+    suffix = name.split("_", 1)[1]
+    paths = sorted(str(p) for p in networks.rglob(f"*_{suffix}"))
+    table = pd.read_csv(networks / name)
+    table.loc[0, column] = -table.loc[0, column] - 1.0
+    table.to_csv(networks / name, index=False)
+    with pytest.raises(cached.DamagedFile, match=f"{column} = .*>= 0"):
+        getattr(cached, reader)(paths, exp)
+
+
+def test_a_checkpoint_made_with_other_evaluation_sets_is_not_resumed(sets, tmp_path):
+    # validation_size and test_size are not part of the Run: a checkpoint left
+    # by an interrupted run, then a config with another validation_size, must
+    # give the new config's bytes, not old records mixed with new ones.
+    from glorot import training
+
+    run = training.Run(**TINY_RUN)
+    validation, test = sets
+    checkpoint = tmp_path / "run.npz"
+    training.train(run, validation, test, checkpoint=checkpoint, stop_after=150)
+    assert checkpoint.exists()
+    smaller = validation[0][:40], validation[1][:40]
+    fresh = training.train(run, smaller, test)
+    resumed = training.train(run, smaller, test, checkpoint=checkpoint)
+    assert run_bytes(resumed, tmp_path, "a") == run_bytes(fresh, tmp_path, "b")

@@ -12,37 +12,12 @@ import pandas as pd
 import pytest
 
 from glorot import activations, initializers, network, shapeset, training
-
-# A tiny run: 2 hidden layers of 8 units, blocks of 70 examples so that
-# minibatches of 10 straddle blocks, checkpoints between evaluations.
-TINY = dict(
-    activation="tanh",
-    init="normalized",
-    learning_rate=0.05,
-    seed=3,
-    run_seed=1,
-    widths=(1024, 8, 8, 9),
-    updates=240,
-    batch_size=10,
-    eval_every=40,
-    checkpoint_every=70,
-    test_examples=30,
-    block_size=70,
-    pixels="neg",
-    histogram_bins=20,
-)
+from training_helpers import TINY_RUN, run_bytes, tiny_sets
 
 
 @pytest.fixture(scope="module")
 def sets():
-    rng = np.random.default_rng(11)
-    return shapeset.generate(rng, 60, neg=True), shapeset.generate(rng, 50, neg=True)
-
-
-def csv_bytes(result, tmp_path, name):
-    curves, histograms = tmp_path / f"{name}.csv", tmp_path / f"{name}_histograms.csv"
-    result.write(curves, histograms)
-    return curves.read_bytes(), histograms.read_bytes()
+    return tiny_sets()
 
 
 @pytest.mark.parametrize("activation", ["tanh", "softsign", "sigmoid"])
@@ -125,7 +100,7 @@ def test_stream_blocks_are_regenerated_identically():
 
 
 def test_run_records_every_quantity(sets, tmp_path):
-    run = training.Run(**TINY)
+    run = training.Run(**TINY_RUN)
     result = training.train(run, *sets)
     assert result.status == "completed" and result.updates == run.updates
     c = result.curves
@@ -151,10 +126,10 @@ def test_run_records_every_quantity(sets, tmp_path):
 
 
 def test_killed_run_resumes_to_identical_bytes(sets, tmp_path):
-    run = training.Run(**TINY)
+    run = training.Run(**TINY_RUN)
     whole = training.train(run, *sets, checkpoint=tmp_path / "whole.npz")
     assert not (tmp_path / "whole.npz").exists()  # removed at the end
-    expected = csv_bytes(whole, tmp_path, "whole")
+    expected = run_bytes(whole, tmp_path, "whole")
 
     checkpoint = tmp_path / "killed.npz"
     # Killed after 100 updates: the last checkpoint is at 70, updates 71-100 are lost.
@@ -167,13 +142,13 @@ def test_killed_run_resumes_to_identical_bytes(sets, tmp_path):
     with np.load(checkpoint) as saved:
         assert int(saved["update"]) == 210
     resumed = training.train(run, *sets, checkpoint=checkpoint)
-    assert csv_bytes(resumed, tmp_path, "resumed") == expected
+    assert run_bytes(resumed, tmp_path, "resumed") == expected
     assert not checkpoint.exists()
 
 
 def test_stored_stream_gives_the_bytes_of_a_generated_one(sets, tmp_path):
-    run = training.Run(**TINY)
-    expected = csv_bytes(training.train(run, *sets), tmp_path, "generated")
+    run = training.Run(**TINY_RUN)
+    expected = run_bytes(training.train(run, *sets), tmp_path, "generated")
     stored = tmp_path / "stream.npy"
     blocks = training.stream_blocks(run.updates, run.batch_size, run.block_size)
     assert (
@@ -185,7 +160,7 @@ def test_stored_stream_gives_the_bytes_of_a_generated_one(sets, tmp_path):
         stored, run.seed, run.run_seed, blocks, run.block_size, run.pixels
     )
     whole = training.train(run, *sets, stored_stream=stored)
-    assert csv_bytes(whole, tmp_path, "stored") == expected
+    assert run_bytes(whole, tmp_path, "stored") == expected
     # Killed after its checkpoint at 70 and resumed, from the stored stream.
     checkpoint = tmp_path / "killed.npz"
     assert (
@@ -193,7 +168,7 @@ def test_stored_stream_gives_the_bytes_of_a_generated_one(sets, tmp_path):
         is None
     )
     resumed = training.train(run, *sets, checkpoint, stored_stream=stored)
-    assert csv_bytes(resumed, tmp_path, "resumed") == expected
+    assert run_bytes(resumed, tmp_path, "resumed") == expected
 
 
 def test_stored_stream_too_short_or_of_another_dtype_is_refused(tmp_path):
@@ -211,12 +186,14 @@ def test_stored_stream_too_short_or_of_another_dtype_is_refused(tmp_path):
 
 def test_checkpoint_of_another_run_is_ignored(sets, tmp_path):
     checkpoint = tmp_path / "run.npz"
-    training.train(training.Run(**TINY), *sets, checkpoint=checkpoint, stop_after=80)
+    training.train(
+        training.Run(**TINY_RUN), *sets, checkpoint=checkpoint, stop_after=80
+    )
     assert checkpoint.exists()  # so the second run really meets a foreign checkpoint
-    other = training.Run(**{**TINY, "learning_rate": 0.01})
+    other = training.Run(**{**TINY_RUN, "learning_rate": 0.01})
     fresh = training.train(other, *sets)
     reused = training.train(other, *sets, checkpoint=checkpoint)
-    assert csv_bytes(reused, tmp_path, "a") == csv_bytes(fresh, tmp_path, "b")
+    assert run_bytes(reused, tmp_path, "a") == run_bytes(fresh, tmp_path, "b")
 
 
 KILL_SCRIPT = """
@@ -232,7 +209,7 @@ training.train(run, *sets, checkpoint=sys.argv[1])
 def test_run_killed_by_sigkill_resumes_to_identical_bytes(sets, tmp_path):
     """A real kill -9 while a run is writing checkpoints; the rerun resumes."""
     tiny = {
-        **TINY,
+        **TINY_RUN,
         "updates": 6000,
         "eval_every": 2000,
         "checkpoint_every": 50,
@@ -258,7 +235,7 @@ def test_run_killed_by_sigkill_resumes_to_identical_bytes(sets, tmp_path):
         assert 0 < int(saved["update"]) < run.updates
     resumed = training.train(run, *sets, checkpoint=checkpoint)
     whole = training.train(run, *sets)
-    assert csv_bytes(resumed, tmp_path, "resumed") == csv_bytes(
+    assert run_bytes(resumed, tmp_path, "resumed") == run_bytes(
         whole, tmp_path, "whole"
     )
 
@@ -266,7 +243,7 @@ def test_run_killed_by_sigkill_resumes_to_identical_bytes(sets, tmp_path):
 # linear: the cost overflows to inf/NaN; tanh: it stays finite but huge.
 @pytest.mark.parametrize("activation", ["linear", "tanh"])
 def test_diverging_run_ends_with_a_diverged_row(activation, sets, tmp_path, caplog):
-    run = training.Run(**{**TINY, "activation": activation, "learning_rate": 1e6})
+    run = training.Run(**{**TINY_RUN, "activation": activation, "learning_rate": 1e6})
     result = training.train(run, *sets, checkpoint=tmp_path / "run.npz")
     assert result.status == "diverged"
     assert result.updates < run.updates

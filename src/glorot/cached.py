@@ -71,8 +71,9 @@ def _histogram_units(widths):
     return units
 
 
-def read_table(path, rule, columns):
-    """The CSV at ``path`` with exactly ``columns``, or DamagedFile."""
+def read_table(path, rule, columns=None):
+    """The CSV at ``path`` with some rows and exactly ``columns`` (any
+    columns if None), or DamagedFile."""
     try:
         table = pd.read_csv(path)
     except (
@@ -81,7 +82,7 @@ def read_table(path, rule, columns):
         UnicodeDecodeError,
     ) as error:
         raise DamagedFile(path, rule, f"cannot be read as CSV ({error})") from None
-    if list(table.columns) != list(columns):
+    if columns is not None and list(table.columns) != list(columns):
         raise DamagedFile(
             path, rule, f"has columns {list(table.columns)}, expected {list(columns)}"
         )
@@ -173,6 +174,33 @@ MOMENT_COLUMNS = [
 ]
 
 
+def _network_files(paths, exp, rule, columns, cells, check):
+    """The per-network files ``paths`` of an experiment (config ``exp``) as
+    one table, each verified: exactly ``columns``; whole network and layer
+    numbers; one row per (activation, init, network, *cell) for each
+    configured activation and each cell of ``cells``, the key columns being
+    the first 3 + len(cell) of ``columns``; then ``check(table, path)``, which
+    verifies (and converts) the other columns of a file whose rows are right."""
+    _check_file_count(paths, exp, rule)
+    n_keys = 3 + len(cells[0])
+    what = f"({', '.join(columns[:n_keys])})"
+    tables = []
+    for path in paths:
+        init, network = _identity(path)
+        table = read_table(path, rule, columns)
+        _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
+        expected = {
+            (activation, init, network, *cell)
+            for activation in exp["activations"]
+            for cell in cells
+        }
+        keys = list(zip(*(table[c] for c in columns[:n_keys])))
+        _rows_exactly_once(keys, expected, path, rule, what)
+        check(table, path)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
+
+
 def network_moments(paths, exp, rule="measure"):
     """The per-network moments files of an experiment (config ``exp``), each
     verified, as one table.
@@ -181,24 +209,15 @@ def network_moments(paths, exp, rule="measure"):
     a float32 overflow gives NaN (inf - inf), which the measure job refuses
     (its histograms raise on NaN), so a non-finite moment is never legitimate.
     """
-    _check_file_count(paths, exp, rule)
     units = _moment_units(exp["widths"])
-    tables = []
-    for path in paths:
-        init, network = _identity(path)
-        table = read_table(path, rule, MOMENT_COLUMNS)
-        _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
+
+    def check(table, path):
         _numbers(table, path, rule, ["count"], integer=True, minimum=1)
-        _numbers(table, path, rule, ["mean", "variance", "mean_square"])
-        expected = {
-            (activation, init, network, quantity, layer)
-            for activation in exp["activations"]
-            for quantity, layer in units
-        }
-        keys = list(zip(*(table[c] for c in MOMENT_COLUMNS[:5])))
-        _rows_exactly_once(
-            keys, expected, path, rule, "(activation, init, network, quantity, layer)"
-        )
+        _numbers(table, path, rule, ["mean"])
+        # A variance or mean square below 0 is no rounding: nothing legitimate
+        # writes one.
+        _numbers(table, path, rule, ["variance", "mean_square"], minimum=0)
+        keys = zip(*(table[c] for c in MOMENT_COLUMNS[:5]))
         for key, count in zip(keys, table["count"]):
             want = exp["examples"] * units[key[3], key[4]]
             if count != want:
@@ -208,8 +227,8 @@ def network_moments(paths, exp, rule="measure"):
                     f"the row {key} counts {count} values, the config implies "
                     f"{want} (examples x units)",
                 )
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)
+
+    return _network_files(paths, exp, rule, MOMENT_COLUMNS, list(units), check)
 
 
 HISTOGRAM_COLUMNS = [
@@ -295,25 +314,13 @@ def network_jacobians(paths, exp, rule="jacobian"):
     """The per-network Jacobian files of an experiment, each verified: one
     finite, non-negative average singular value per (activation, layer
     0..d-1), the hidden layers' Jacobians J^i = dz^{i+1}/dz^i of eq. (17)."""
-    _check_file_count(paths, exp, rule)
     d = len(exp["widths"]) - 2
-    tables = []
-    for path in paths:
-        init, network = _identity(path)
-        table = read_table(path, rule, JACOBIAN_COLUMNS)
-        _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
+
+    def check(table, path):
         _numbers(table, path, rule, ["mean_singular_value"], minimum=0)
-        expected = {
-            (activation, init, network, layer)
-            for activation in exp["activations"]
-            for layer in range(d)
-        }
-        keys = list(zip(*(table[c] for c in JACOBIAN_COLUMNS[:4])))
-        _rows_exactly_once(
-            keys, expected, path, rule, "(activation, init, network, layer)"
-        )
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)
+
+    layers = [(layer,) for layer in range(d)]
+    return _network_files(paths, exp, rule, JACOBIAN_COLUMNS, layers, check)
 
 
 MINIBATCH_COLUMNS = [
@@ -333,30 +340,18 @@ def network_minibatch(paths, exp, rule="minibatch"):
     row per (activation, weight layer 0..d), finite variances, a ratio that
     is finite wherever the per-example variance is not 0 (underflow), and
     one minibatch size."""
-    _check_file_count(paths, exp, rule)
     d = len(exp["widths"]) - 2
-    tables = []
-    for path in paths:
-        init, network = _identity(path)
-        table = read_table(path, rule, MINIBATCH_COLUMNS)
-        _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
+
+    def check(table, path):
         _numbers(table, path, rule, ["batch_size"], integer=True, minimum=1)
-        _numbers(table, path, rule, ["per_example", "minibatch"])
+        _numbers(table, path, rule, ["per_example", "minibatch"], minimum=0)
         nonzero = table["per_example"] != 0
         _numbers(table.loc[nonzero].copy(), path, rule, ["ratio"])
         if table["batch_size"].nunique() != 1:
             raise DamagedFile(path, rule, "has more than one batch_size")
-        expected = {
-            (activation, init, network, layer)
-            for activation in exp["activations"]
-            for layer in range(d + 1)
-        }
-        keys = list(zip(*(table[c] for c in MINIBATCH_COLUMNS[:4])))
-        _rows_exactly_once(
-            keys, expected, path, rule, "(activation, init, network, layer)"
-        )
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)
+
+    layers = [(layer,) for layer in range(d + 1)]
+    return _network_files(paths, exp, rule, MINIBATCH_COLUMNS, layers, check)
 
 
 # --- Training run tables -------------------------------------------------------
@@ -461,7 +456,14 @@ def training_curves(paths, training, rule="train"):
         _numbers(ok, path, rule, ["layer"], integer=True, minimum=-1)
         _numbers(ok, path, rule, ["value"])
         recorded = sorted(set(ok["update"]))
-        expected_updates = full if not diverged.any() else full[: len(recorded)]
+        expected_updates = full
+        if diverged.any():
+            # A diverged run recorded every update of the config before the
+            # one it diverged at (glorot.training.loop), not merely a prefix
+            # of them: a prefix would let a run cut after its "diverged" row
+            # was written lose its last records unseen.
+            stop = int(table["update"].iloc[-1])
+            expected_updates = [u for u in full if u < stop]
         if recorded != expected_updates:
             missing = sorted(set(expected_updates) - set(recorded)) or recorded
             raise DamagedFile(
@@ -482,10 +484,15 @@ def training_curves(paths, training, rule="train"):
     return pd.concat(tables, ignore_index=True)
 
 
-def training_histograms(paths, training, rule="train"):
+def training_histograms(paths, training, rule="train", curves=None):
     """The histograms tables of training runs, each verified: at every
     record, every hidden layer's configured bins (plus below and above the
-    range) holding every test example's unit once."""
+    range) holding every test example's unit once.
+
+    ``curves`` (the runs' verified curves tables, ``training_curves``) gives
+    each run's records: a run records its histograms at the same updates as
+    its curves. Without it, the records can only be checked to be the
+    config's first ones, which a table cut after a whole record passes."""
     depth = len(training["hidden_widths"])
     widths = training["hidden_widths"]
     hist = training["histograms"]
@@ -501,7 +508,15 @@ def training_histograms(paths, training, rule="train"):
         _numbers(table, path, rule, ["layer", "count"], integer=True, minimum=0)
         _numbers(table, path, rule, ["bin_low", "bin_high"], finite=False)
         recorded = sorted(set(table["update"]))
-        if recorded != full[: len(recorded)]:
+        if curves is not None:
+            run = curves[
+                (curves[TRAINING_HISTOGRAM_COLUMNS[:4]] == table.iloc[0, :4]).all(1)
+                & (curves["status"] == "ok")
+            ]
+            expected_updates = sorted(set(run["update"]))
+        else:
+            expected_updates = full[: len(recorded)]
+        if recorded != expected_updates:
             raise DamagedFile(
                 path,
                 rule,
@@ -547,17 +562,12 @@ def predictions(path, exp, rule="predict"):
     """An experiment's predictions table, verified: one row per (activation,
     init, quantity, layer) of the config, every prediction finite, so that
     no measured cell is joined with a missing prediction."""
-    try:
-        table = pd.read_csv(path)
-    except (
-        pd.errors.EmptyDataError,
-        pd.errors.ParserError,
-        UnicodeDecodeError,
-    ) as error:
-        raise DamagedFile(path, rule, f"cannot be read as CSV ({error})") from None
+    table = read_table(path, rule)
     keys = ["activation", "init", "quantity", "layer"]
-    if list(table.columns[:4]) != keys or table.empty:
-        raise DamagedFile(path, rule, f"has columns {list(table.columns)} or no rows")
+    if list(table.columns[:4]) != keys:
+        raise DamagedFile(
+            path, rule, f"has columns {list(table.columns)}, expected {keys} first"
+        )
     _numbers(table, path, rule, ["layer"], integer=True, minimum=0)
     columns = [c for c in table.columns if c.startswith("predicted_")]
     if not columns:

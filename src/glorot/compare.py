@@ -305,21 +305,21 @@ def layer_ratios(per_network, predictions):
     return with_agreement(table)
 
 
-def summarise_jacobian(per_network):
-    """Mean over networks of the per-network average singular value, with 95% CI."""
+def mean_over_networks(per_network, column):
+    """Per (activation, init, layer), sorted: the mean over the networks of
+    ``column`` (one value per network), its 95% CI and standard error
+    (``mean_with_ci``) and the number of networks."""
+    keys = ["activation", "init", "layer"]
     rows = []
-    for key, group in per_network.groupby(["activation", "init", "layer"], sort=True):
-        mean, low, high, _ = mean_with_ci(group["mean_singular_value"].to_numpy())
-        rows.append((*key, mean, low, high, len(group)))
+    for key, group in per_network.groupby(keys, sort=True):
+        rows.append((*key, *mean_with_ci(group[column].to_numpy()), len(group)))
     return pd.DataFrame(
         rows,
-        columns=[
-            "activation",
-            "init",
-            "layer",
-            "mean_singular_value",
-            "ci_low",
-            "ci_high",
-            "networks",
-        ],
+        columns=[*keys, column, "ci_low", "ci_high", "standard_error", "networks"],
     )
+
+
+def summarise_jacobian(per_network):
+    """Mean over networks of the per-network average singular value, with 95% CI."""
+    table = mean_over_networks(per_network, "mean_singular_value")
+    return table.drop(columns="standard_error")

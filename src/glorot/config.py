@@ -89,6 +89,12 @@ def _schema_error(error):
         return ConfigError(f"config key {key}: {error.message} (see config/README.md)")
     if error.validator == "type" and isinstance(error.validator_value, str):
         words = _TYPE_WORDS.get(error.validator_value, error.message)
+        if isinstance(error.instance, bool) and error.validator_value in (
+            "integer",
+            "number",
+        ):
+            # YAML reads true/false/yes/no/on/off as a bool, not as 1 and 0.
+            words = "must be a number, not true or false"
         return ConfigError(f"config key {key} = {error.instance!r}: {words}")
     return ConfigError(f"config key {key} = {error.instance!r}: {error.message}")
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import activations, network, paper
-from .compare import mean_with_ci
+from .compare import mean_over_networks
 
 # The paper's minibatch size (glorot.paper), used when the config trains
 # nothing (otherwise training.batch_size).
@@ -92,23 +92,8 @@ def summarise(per_network, experiment):
         )
     if not np.isfinite(per_network["ratio"]).all():
         raise ValueError("minibatch: a non-finite ratio in the per-network files")
-    rows = []
-    for key, group in per_network.groupby(["activation", "init", "layer"], sort=True):
-        mean, low, high, se = mean_with_ci(group["ratio"].to_numpy())
-        rows.append(
-            (*key, int(group["batch_size"].iloc[0]), mean, low, high, se, len(group))
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "activation",
-            "init",
-            "layer",
-            "batch_size",
-            "ratio",
-            "ci_low",
-            "ci_high",
-            "standard_error",
-            "networks",
-        ],
-    )
+    table = mean_over_networks(per_network, "ratio")
+    # One minibatch size per cell (the readers refuse a file with two).
+    sizes = per_network.groupby(["activation", "init", "layer"], sort=True)
+    table.insert(3, "batch_size", sizes["batch_size"].first().to_numpy())
+    return table

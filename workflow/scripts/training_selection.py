@@ -7,7 +7,9 @@ from glorot.workflow_io import start, write_table
 log = start(snakemake.log[0], snakemake.threads)
 curves = cached.training_curves(snakemake.input.curves, snakemake.params.training)
 # Read only to be checked: the figures that draw them wait for this rule.
-cached.training_histograms(snakemake.input.histograms, snakemake.params.training)
+cached.training_histograms(
+    snakemake.input.histograms, snakemake.params.training, curves=curves
+)
 selection = training.select_learning_rates(training.final_values(curves))
 write_table(selection, snakemake.output[0])
 for _, row in selection[selection["selected"]].iterrows():

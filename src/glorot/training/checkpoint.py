@@ -15,6 +15,7 @@ from the previous one, or from the beginning; any of these ends with the
 bytes of an uninterrupted run, since every state of a run is determined by
 its update count."""
 
+import hashlib
 import logging
 import os
 import zipfile
@@ -83,7 +84,24 @@ class _Record:
         return record
 
 
-def save_checkpoint(path, run, update, weights, biases, record, cost_sum, cost_count):
+def sets_digest(validation, test):
+    """A digest of the (x, y) validation and test sets a run is evaluated on.
+
+    They are not part of the Run (the config's validation_size and test_size
+    choose them), so a checkpoint records their digest and is resumed only
+    with the same sets: records measured on other sets would otherwise be
+    mixed with new ones."""
+    digest = hashlib.sha256()
+    for array in (*validation, *test):
+        array = np.ascontiguousarray(array)
+        digest.update(f"{array.dtype.str}{array.shape}".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def save_checkpoint(
+    path, run, update, weights, biases, record, cost_sum, cost_count, sets=""
+):
     """Write the state atomically: np.savez into ``path``.tmp, fsync, os.replace."""
     arrays = {f"weights_{i}": w for i, w in enumerate(weights)}
     arrays.update({f"biases_{i}": b for i, b in enumerate(biases)})
@@ -92,6 +110,7 @@ def save_checkpoint(path, run, update, weights, biases, record, cost_sum, cost_c
     arrays.update(
         version=np.int64(CHECKPOINT_VERSION),
         fingerprint=np.array(run.fingerprint()),
+        sets=np.array(sets),
         update=np.int64(update),
         examples_seen=np.int64(examples),
         block=np.int64(examples // run.block_size),
@@ -144,10 +163,11 @@ def remove_checkpoint(path):
 UNREADABLE = (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError)
 
 
-def load_checkpoint(path, run, log=None):
+def load_checkpoint(path, run, log=None, sets=""):
     """The state saved for ``run`` at ``path``, else at the checkpoint before
     it (``previous_path``), or None if neither holds this run (none there, or
-    another run's, i.e. another config, or another version).
+    another run's, i.e. another config, or another version, or made with
+    other evaluation sets than the digest ``sets``, ``sets_digest``).
 
     A checkpoint that cannot be read is set aside (``set_aside``) with a
     warning in ``log`` naming both paths. The state is (update, weights,
@@ -160,7 +180,7 @@ def load_checkpoint(path, run, log=None):
         if not os.path.exists(candidate):
             continue
         try:
-            state = _read_checkpoint(candidate, run)
+            state = _read_checkpoint(candidate, run, sets)
         except UNREADABLE as error:
             aside = set_aside(candidate)
             log.warning(
@@ -177,12 +197,13 @@ def load_checkpoint(path, run, log=None):
     return None
 
 
-def _read_checkpoint(path, run):
+def _read_checkpoint(path, run, sets):
     with np.load(path, allow_pickle=False) as data:
         arrays = {key: data[key] for key in data.files}
     if (
         int(arrays["version"]) != CHECKPOINT_VERSION
         or str(arrays["fingerprint"]) != run.fingerprint()
+        or str(arrays.get("sets", "")) != sets
     ):
         return None
     update = int(arrays["update"])

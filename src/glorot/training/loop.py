@@ -32,6 +32,7 @@ from .checkpoint import (
     load_checkpoint,
     remove_checkpoint,
     save_checkpoint,
+    sets_digest,
 )
 from .evaluation import error_and_cost, layer_statistics
 from .run import learning_rate_label
@@ -141,10 +142,11 @@ def _record_evaluation(record, update, evaluation, train_cost):
     record.add_histograms(update, evaluation.counts)
 
 
-def _start(run, checkpoint, log):
-    """The state to train from: the checkpoint's if it holds this run, else
-    the initial parameters and no rows (see ``load_checkpoint``)."""
-    state = load_checkpoint(checkpoint, run, log)
+def _start(run, checkpoint, log, sets):
+    """The state to train from: the checkpoint's if it holds this run (and
+    the evaluation sets of digest ``sets``), else the initial parameters and
+    no rows (see ``load_checkpoint``)."""
+    state = load_checkpoint(checkpoint, run, log, sets)
     if state is not None:
         return state
     if checkpoint is not None and os.path.exists(checkpoint):
@@ -215,7 +217,10 @@ def train(
         run.seed, run.run_seed, run.block_size, run.pixels, dtype, stored_stream
     )
     sgd_step = SGDStep(run.widths, run.batch_size, run.activation, dtype)
-    update, weights, biases, record, cost_sum, cost_count = _start(run, checkpoint, log)
+    sets = sets_digest(validation, test)
+    update, weights, biases, record, cost_sum, cost_count = _start(
+        run, checkpoint, log, sets
+    )
 
     divergence = None
     if update == 0 and not record.update:
@@ -260,7 +265,15 @@ def train(
             and update < run.updates
         ):
             save_checkpoint(
-                checkpoint, run, update, weights, biases, record, cost_sum, cost_count
+                checkpoint,
+                run,
+                update,
+                weights,
+                biases,
+                record,
+                cost_sum,
+                cost_count,
+                sets,
             )
             log.info("checkpoint at update %d: %s", update, checkpoint)
 
