@@ -78,8 +78,12 @@ def timed(fn, repeats, warmup=1):
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return {"median": statistics.median(times), "min": min(times), "max": max(times),
-            "repeats": repeats}
+    return {
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+        "repeats": repeats,
+    }
 
 
 def blas_description():
@@ -98,13 +102,20 @@ def blas_description():
 
 def network_weights(dtype=np.float32):
     return initializers.sample_network(
-        seeding.weights_generator(2010, "bench", "normalized", 0), "normalized", WIDTHS, dtype
+        seeding.weights_generator(2010, "bench", "normalized", 0),
+        "normalized",
+        WIDTHS,
+        dtype,
     )
 
 
 def gaussian_source(examples, dtype=np.float32):
     return inputs.GaussianInputs(
-        seeding.inputs_seed_sequence(2010, "bench", 0), examples, WIDTHS[0], WIDTHS[-1], dtype
+        seeding.inputs_seed_sequence(2010, "bench", 0),
+        examples,
+        WIDTHS[0],
+        WIDTHS[-1],
+        dtype,
     )
 
 
@@ -173,11 +184,19 @@ def measure_case(examples, histograms, repeats):
         inputs_only = timed(lambda: [None for _ in source.chunks(CHUNK)], repeats)
     flops = flops_per_example() * examples
     median = statistics.median(times)
-    return {"median": median, "min": min(times), "max": max(times), "repeats": repeats,
-            "cpu_median": statistics.median(cpu), "gflops": flops / median / 1e9,
-            "fraction": statistics.median(fractions), "fractions": fractions,
-            "examples": examples, "histograms": histograms,
-            "inputs_seconds": inputs_only["median"]}
+    return {
+        "median": median,
+        "min": min(times),
+        "max": max(times),
+        "repeats": repeats,
+        "cpu_median": statistics.median(cpu),
+        "gflops": flops / median / 1e9,
+        "fraction": statistics.median(fractions),
+        "fractions": fractions,
+        "examples": examples,
+        "histograms": histograms,
+        "inputs_seconds": inputs_only["median"],
+    }
 
 
 # (c) -------------------------------------------------------------------------
@@ -191,7 +210,9 @@ def torch_available():
     return True
 
 
-def torch_measure(weights_np, source, chunk, per_example_weight_gradients, frozen=False):
+def torch_measure(
+    weights_np, source, chunk, per_example_weight_gradients, frozen=False
+):
     """The measurement as a practitioner writes it in PyTorch: an nn.Sequential
     of bias-free Linear layers and Tanh, per-layer gradients by retain_grad,
     statistics as float64 sums of the tensors (sum, sum of squares), and the
@@ -249,7 +270,9 @@ def torch_measure(weights_np, source, chunk, per_example_weight_gradients, froze
                     step = max(1, (16 << 20) // (zs[i].shape[1] * g.shape[1]))
                     for start in range(0, len(g), step):
                         wg = torch.einsum(
-                            "bi,bj->bij", zs[i][start : start + step], g[start : start + step]
+                            "bi,bj->bij",
+                            zs[i][start : start + step],
+                            g[start : start + step],
                         )
                         accumulate(("weight_gradient", i), wg)
                 else:
@@ -267,11 +290,19 @@ def torch_case(examples, per_example, repeats, frozen=False, threads=1):
     torch.set_num_threads(threads)
     weights = network_weights()
     source = gaussian_source(examples)
-    t = timed(lambda: torch_measure(weights, source, CHUNK, per_example, frozen), repeats,
-              warmup=0 if per_example else 1)
+    t = timed(
+        lambda: torch_measure(weights, source, CHUNK, per_example, frozen),
+        repeats,
+        warmup=0 if per_example else 1,
+    )
     flops = flops_per_example() * examples
-    return {**t, "gflops": flops / t["median"] / 1e9, "examples": examples,
-            "per_example_weight_gradients": per_example, "frozen": frozen}
+    return {
+        **t,
+        "gflops": flops / t["median"] / 1e9,
+        "examples": examples,
+        "per_example_weight_gradients": per_example,
+        "frozen": frozen,
+    }
 
 
 def torch_matmul_rate(threads, repeats):
@@ -307,8 +338,7 @@ def torch_agrees_with_ours():
 
 # (d) -------------------------------------------------------------------------
 
-CHILD = textwrap.dedent(
-    """
+CHILD = textwrap.dedent("""
     import sys
     sys.path.insert(0, {src!r})
     import numpy as np
@@ -323,8 +353,7 @@ CHILD = textwrap.dedent(
         source = inputs.GaussianInputs(
             seeding.inputs_seed_sequence(2010, "bench", 0), examples, widths[0], widths[-1])
         measure.measure_network(w, source, "tanh", {chunk}, {ranges!r}, {bins}, {wg})
-    """
-)
+    """)
 
 
 # A fresh, small intermediate process runs the measuring process and reports
@@ -340,13 +369,26 @@ PARENT = (
 def peak_rss_mb(examples):
     """RSS high-water mark of a fresh process measuring ``examples`` (0: the
     process that only imports numpy and glorot)."""
-    code = CHILD.format(src=str(ROOT / "src"), widths=WIDTHS, chunk=CHUNK,
-                        ranges=RANGES, bins=BINS, wg=WG_EXAMPLES)
+    code = CHILD.format(
+        src=str(ROOT / "src"),
+        widths=WIDTHS,
+        chunk=CHUNK,
+        ranges=RANGES,
+        bins=BINS,
+        wg=WG_EXAMPLES,
+    )
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", PARENT, sys.executable, "-c", code,
-                          str(examples)], check=True, capture_output=True, text=True)
-    return {"examples": examples, "peak_rss_mb": int(out.stdout.split()[-1]) / 1024,
-            "seconds": time.perf_counter() - start}
+    out = subprocess.run(
+        [sys.executable, "-c", PARENT, sys.executable, "-c", code, str(examples)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return {
+        "examples": examples,
+        "peak_rss_mb": int(out.stdout.split()[-1]) / 1024,
+        "seconds": time.perf_counter() - start,
+    }
 
 
 # (e), (f) --------------------------------------------------------------------
@@ -362,8 +404,18 @@ def workflow_copy():
     return tmp
 
 
-SLURM_TOOLS = {"sinfo", "squeue", "sacct", "scontrol", "srun", "sbatch", "salloc",
-               "scancel", "sacctmgr", "sstat"}
+SLURM_TOOLS = {
+    "sinfo",
+    "squeue",
+    "sacct",
+    "scontrol",
+    "srun",
+    "sbatch",
+    "salloc",
+    "scancel",
+    "sacctmgr",
+    "sstat",
+}
 
 
 def path_without_slurm(folder):
@@ -389,19 +441,33 @@ def snakemake(cwd, *args, path=None):
     env = None if path is None else {**os.environ, "PATH": path}
     before = os.times()
     start = time.perf_counter()
-    subprocess.run([str(exe), *args], cwd=cwd, check=True, env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [str(exe), *args],
+        cwd=cwd,
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     wall = time.perf_counter() - start
     after = os.times()
-    cpu = (after.children_user - before.children_user
-           + after.children_system - before.children_system)
+    cpu = (
+        after.children_user
+        - before.children_user
+        + after.children_system
+        - before.children_system
+    )
     return wall, cpu
 
 
 def summary(runs):
     walls = [w for w, _ in runs]
-    return {"median": statistics.median(walls), "min": min(walls), "max": max(walls),
-            "cpu_median": statistics.median(c for _, c in runs)}
+    return {
+        "median": statistics.median(walls),
+        "min": min(walls),
+        "max": max(walls),
+        "cpu_median": statistics.median(c for _, c in runs),
+    }
 
 
 def scontrol_seconds():
@@ -412,8 +478,12 @@ def scontrol_seconds():
     if shutil.which("scontrol") is None:
         return None
     start = time.perf_counter()
-    subprocess.run(["scontrol", "show", "config"], stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=60)
+    subprocess.run(
+        ["scontrol", "show", "config"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=60,
+    )
     return time.perf_counter() - start
 
 
@@ -425,13 +495,20 @@ def workflow_overhead(repeats):
         dry = [snakemake(tmp, "-n") for _ in range(repeats)]
         noop = [snakemake(tmp, "--cores", "2") for _ in range(repeats)]
         dry_bare = [snakemake(tmp, "-n", path=no_slurm) for _ in range(repeats)]
-        noop_bare = [snakemake(tmp, "--cores", "2", path=no_slurm) for _ in range(repeats)]
+        noop_bare = [
+            snakemake(tmp, "--cores", "2", path=no_slurm) for _ in range(repeats)
+        ]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return {"first_run_seconds": first[0], "dry_run": summary(dry),
-            "noop_run": summary(noop), "dry_run_no_slurm": summary(dry_bare),
-            "noop_run_no_slurm": summary(noop_bare), "repeats": repeats,
-            "scontrol_seconds": scontrol_seconds()}
+    return {
+        "first_run_seconds": first[0],
+        "dry_run": summary(dry),
+        "noop_run": summary(noop),
+        "dry_run_no_slurm": summary(dry_bare),
+        "noop_run_no_slurm": summary(noop_bare),
+        "repeats": repeats,
+        "scontrol_seconds": scontrol_seconds(),
+    }
 
 
 SWEEP_CONFIG = """\
@@ -455,8 +532,11 @@ def sweep_scaling(networks=8, examples=10_000, repeats=1):
         (tmp / "config" / "config.yaml").write_text(
             SWEEP_CONFIG.format(widths=WIDTHS, examples=examples, networks=networks)
         )
-        targets = [f"results/sweep/networks/normalized/network{k}_{kind}.csv"
-                   for k in range(networks) for kind in ("moments", "histograms")]
+        targets = [
+            f"results/sweep/networks/normalized/network{k}_{kind}.csv"
+            for k in range(networks)
+            for kind in ("moments", "histograms")
+        ]
         # Without SLURM's client on PATH, so that its ~10 s wait (see (e))
         # does not dilute the jobs' own speedup.
         no_slurm = path_without_slurm(tmp / ".bench-path")
@@ -466,21 +546,34 @@ def sweep_scaling(networks=8, examples=10_000, repeats=1):
                 shutil.rmtree(tmp / "results", ignore_errors=True)
                 shutil.rmtree(tmp / ".snakemake", ignore_errors=True)
                 times[cores].append(
-                    snakemake(tmp, "--cores", str(cores), *targets, path=no_slurm))
+                    snakemake(tmp, "--cores", str(cores), *targets, path=no_slurm)
+                )
         # What snakemake costs before and after the jobs: the same targets
         # again, with nothing to do.
-        startup = summary([snakemake(tmp, "--cores", "2", *targets, path=no_slurm)
-                           for _ in range(max(1, repeats))])["median"]
+        startup = summary(
+            [
+                snakemake(tmp, "--cores", "2", *targets, path=no_slurm)
+                for _ in range(max(1, repeats))
+            ]
+        )["median"]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     one = statistics.median(w for w, _ in times[1])
     two = statistics.median(w for w, _ in times[2])
-    return {"jobs": networks, "examples": examples, "activations": 2,
-            "cores1_seconds": one, "cores2_seconds": two, "speedup": one / two,
-            "startup_seconds": startup,
-            "speedup_jobs_only": (one - startup) / (two - startup),
-            "cpu_seconds": {c: statistics.median(cp for _, cp in t) for c, t in times.items()},
-            "times": times}
+    return {
+        "jobs": networks,
+        "examples": examples,
+        "activations": 2,
+        "cores1_seconds": one,
+        "cores2_seconds": two,
+        "speedup": one / two,
+        "startup_seconds": startup,
+        "speedup_jobs_only": (one - startup) / (two - startup),
+        "cpu_seconds": {
+            c: statistics.median(cp for _, cp in t) for c, t in times.items()
+        },
+        "times": times,
+    }
 
 
 # -----------------------------------------------------------------------------
@@ -488,8 +581,11 @@ def sweep_scaling(networks=8, examples=10_000, repeats=1):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="fewer repeats; skip the workflow runs (e, f)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="fewer repeats; skip the workflow runs (e, f)",
+    )
     parser.add_argument("--skip-workflow", action="store_true")
     parser.add_argument("--skip-torch", action="store_true")
     parser.add_argument("--json", type=Path, help="write every number here")
@@ -505,7 +601,8 @@ def main():
     rate1 = results["matmul"][0]["gflops"]
     results["measure"] = [
         measure_case(n, h, reps if n <= 1000 else big_reps)
-        for n in (1000, 10_000) for h in (True, False)
+        for n in (1000, 10_000)
+        for h in (True, False)
     ]
     if args.skip_torch or not torch_available():
         results["torch"] = None
@@ -542,54 +639,132 @@ def spread(t):
 def print_table(r, rate1):
     rows = [("measurement", "median", "spread", "rate", "vs target")]
     for m in r["matmul"]:
-        rows.append((f"(a) matmul of one chunk, {m['threads']} thread(s)",
-                     f"{m['median'] * 1e3:.1f} ms", spread(m), f"{m['gflops']:.0f} GFLOP/s", ""))
+        rows.append(
+            (
+                f"(a) matmul of one chunk, {m['threads']} thread(s)",
+                f"{m['median'] * 1e3:.1f} ms",
+                spread(m),
+                f"{m['gflops']:.0f} GFLOP/s",
+                "",
+            )
+        )
     measure_by_key = {}
     for m in r["measure"]:
         label = "default histograms" if m["histograms"] else "no histograms"
         measure_by_key[m["examples"], m["histograms"]] = m
         frac = m["fraction"]
-        rows.append((f"(b) measure_network, {m['examples']} ex., {label}",
-                     f"{m['median']:.3f} s", spread(m), f"{m['gflops']:.0f} GFLOP/s",
-                     f"{frac:.0%} of (a) (target >= 70%)"))
+        rows.append(
+            (
+                f"(b) measure_network, {m['examples']} ex., {label}",
+                f"{m['median']:.3f} s",
+                spread(m),
+                f"{m['gflops']:.0f} GFLOP/s",
+                f"{frac:.0%} of (a) (target >= 70%)",
+            )
+        )
     if r.get("torch"):
-        rows.append(("(c) torch matmuls of one chunk, 1 thread",
-                     f"{r['torch_matmul']['median'] * 1e3:.1f} ms", spread(r["torch_matmul"]),
-                     f"{r['torch_matmul']['gflops']:.0f} GFLOP/s", ""))
+        rows.append(
+            (
+                "(c) torch matmuls of one chunk, 1 thread",
+                f"{r['torch_matmul']['median'] * 1e3:.1f} ms",
+                spread(r["torch_matmul"]),
+                f"{r['torch_matmul']['gflops']:.0f} GFLOP/s",
+                "",
+            )
+        )
         for t in r["torch"]:
             ours = measure_by_key[t["examples"], False]
-            label = ("per-example weight gradients (einsum)" if t["per_example_weight_gradients"]
-                     else "frozen weights" if t["frozen"] else "nn.Linear")
-            rows.append((f"(c) torch, {t['examples']} ex., {label}", f"{t['median']:.3f} s",
-                         spread(t), f"{t['gflops']:.0f} GFLOP/s",
-                         f"ours/torch {ours['median'] / t['median']:.2f} (target <= 1.0)"))
+            label = (
+                "per-example weight gradients (einsum)"
+                if t["per_example_weight_gradients"]
+                else "frozen weights" if t["frozen"] else "nn.Linear"
+            )
+            rows.append(
+                (
+                    f"(c) torch, {t['examples']} ex., {label}",
+                    f"{t['median']:.3f} s",
+                    spread(t),
+                    f"{t['gflops']:.0f} GFLOP/s",
+                    f"ours/torch {ours['median'] / t['median']:.2f} (target <= 1.0)",
+                )
+            )
     base = r["memory"][0]["peak_rss_mb"]
     for m in r["memory"]:
-        what = "import only" if m["examples"] == 0 else f"{m['examples']} ex., histograms"
-        rows.append((f"(d) peak RSS, {what}", f"{m['peak_rss_mb']:.0f} MB",
-                     f"{m['seconds']:.1f} s run", "",
-                     "" if m["examples"] == 0 else f"+{m['peak_rss_mb'] - base:.0f} MB over import"))
+        what = (
+            "import only" if m["examples"] == 0 else f"{m['examples']} ex., histograms"
+        )
+        rows.append(
+            (
+                f"(d) peak RSS, {what}",
+                f"{m['peak_rss_mb']:.0f} MB",
+                f"{m['seconds']:.1f} s run",
+                "",
+                (
+                    ""
+                    if m["examples"] == 0
+                    else f"+{m['peak_rss_mb'] - base:.0f} MB over import"
+                ),
+            )
+        )
     if "workflow" in r:
         w = r["workflow"]
-        rows.append(("(e) snakemake -n, default config", f"{w['dry_run']['median']:.2f} s",
-                     spread(w["dry_run"]), f"{w['dry_run']['cpu_median']:.2f} s CPU", ""))
-        rows.append(("(e) snakemake --cores 2, nothing to do", f"{w['noop_run']['median']:.2f} s",
-                     spread(w["noop_run"]), f"{w['noop_run']['cpu_median']:.2f} s CPU",
-                     "target < 5 s"))
-        rows.append(("(e) snakemake -n, no SLURM client on PATH",
-                     f"{w['dry_run_no_slurm']['median']:.2f} s", spread(w["dry_run_no_slurm"]),
-                     f"{w['dry_run_no_slurm']['cpu_median']:.2f} s CPU", ""))
-        rows.append(("(e) nothing to do, no SLURM client on PATH",
-                     f"{w['noop_run_no_slurm']['median']:.2f} s", spread(w["noop_run_no_slurm"]),
-                     f"{w['noop_run_no_slurm']['cpu_median']:.2f} s CPU", "target < 5 s"))
+        rows.append(
+            (
+                "(e) snakemake -n, default config",
+                f"{w['dry_run']['median']:.2f} s",
+                spread(w["dry_run"]),
+                f"{w['dry_run']['cpu_median']:.2f} s CPU",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "(e) snakemake --cores 2, nothing to do",
+                f"{w['noop_run']['median']:.2f} s",
+                spread(w["noop_run"]),
+                f"{w['noop_run']['cpu_median']:.2f} s CPU",
+                "target < 5 s",
+            )
+        )
+        rows.append(
+            (
+                "(e) snakemake -n, no SLURM client on PATH",
+                f"{w['dry_run_no_slurm']['median']:.2f} s",
+                spread(w["dry_run_no_slurm"]),
+                f"{w['dry_run_no_slurm']['cpu_median']:.2f} s CPU",
+                "",
+            )
+        )
+        rows.append(
+            (
+                "(e) nothing to do, no SLURM client on PATH",
+                f"{w['noop_run_no_slurm']['median']:.2f} s",
+                spread(w["noop_run_no_slurm"]),
+                f"{w['noop_run_no_slurm']['cpu_median']:.2f} s CPU",
+                "target < 5 s",
+            )
+        )
         s = r["sweep"]
         cpu = s["cpu_seconds"]
-        rows.append((f"(f) {s['jobs']} measure jobs, --cores 1", f"{s['cores1_seconds']:.1f} s",
-                     "", f"{cpu[1]:.1f} s CPU", ""))
-        rows.append((f"(f) {s['jobs']} measure jobs, --cores 2", f"{s['cores2_seconds']:.1f} s",
-                     "", f"{cpu[2]:.1f} s CPU",
-                     f"{s['speedup']:.2f}x (target >= 1.6x); jobs alone "
-                     f"{s['speedup_jobs_only']:.2f}x"))
+        rows.append(
+            (
+                f"(f) {s['jobs']} measure jobs, --cores 1",
+                f"{s['cores1_seconds']:.1f} s",
+                "",
+                f"{cpu[1]:.1f} s CPU",
+                "",
+            )
+        )
+        rows.append(
+            (
+                f"(f) {s['jobs']} measure jobs, --cores 2",
+                f"{s['cores2_seconds']:.1f} s",
+                "",
+                f"{cpu[2]:.1f} s CPU",
+                f"{s['speedup']:.2f}x (target >= 1.6x); jobs alone "
+                f"{s['speedup_jobs_only']:.2f}x",
+            )
+        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for k, row in enumerate(rows):
         print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths)) + " |")
@@ -597,19 +772,29 @@ def print_table(r, rate1):
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     print(f"\nload average before {r['load_before']}, after {r['load_after']}")
     for m in r["measure"][::2]:
-        print(f"inputs alone ({m['examples']} Gaussian examples): {m['inputs_seconds']:.3f} s")
-    print("(b) fractions: median of paired ratios (bare matmuls of the same examples timed "
-          "right before each repeat), not the ratio of the medians")
+        print(
+            f"inputs alone ({m['examples']} Gaussian examples): {m['inputs_seconds']:.3f} s"
+        )
+    print(
+        "(b) fractions: median of paired ratios (bare matmuls of the same examples timed "
+        "right before each repeat), not the ratio of the medians"
+    )
     if "workflow" in r:
         w, s = r["workflow"], r["sweep"]
         if w["scontrol_seconds"] is not None:
-            print(f"SLURM client present: 'scontrol show config' (run by the SLURM executor "
-                  f"plugin whenever snakemake starts) took {w['scontrol_seconds']:.1f} s")
-        print(f"(f) snakemake before and after the jobs (same targets, nothing to do): "
-              f"{s['startup_seconds']:.1f} s; 'jobs alone' subtracts it from both runs")
+            print(
+                f"SLURM client present: 'scontrol show config' (run by the SLURM executor "
+                f"plugin whenever snakemake starts) took {w['scontrol_seconds']:.1f} s"
+            )
+        print(
+            f"(f) snakemake before and after the jobs (same targets, nothing to do): "
+            f"{s['startup_seconds']:.1f} s; 'jobs alone' subtracts it from both runs"
+        )
     if r.get("torch"):
-        print(f"torch {r['torch_version']}; largest relative difference of a variance, "
-              f"ours vs torch: {r['torch_max_relative_difference']:.1e}")
+        print(
+            f"torch {r['torch_version']}; largest relative difference of a variance, "
+            f"ours vs torch: {r['torch_max_relative_difference']:.1e}"
+        )
 
 
 if __name__ == "__main__":

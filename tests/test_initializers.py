@@ -7,7 +7,9 @@ from glorot import initializers, seeding
 @pytest.mark.parametrize("init", initializers.INITS)
 def test_sampled_variance_matches_formula(init):
     n_in, n_out = 300, 200
-    w = initializers.sample_weights(np.random.default_rng(1), init, n_in, n_out, np.float64)
+    w = initializers.sample_weights(
+        np.random.default_rng(1), init, n_in, n_out, np.float64
+    )
     expected = initializers.weight_variance(init, n_in, n_out)
     # Var of the sample variance of m iid draws: (mu4 - sigma^4) / m, with
     # mu4 = 9/5 sigma^4 for a uniform and 3 sigma^4 for a Gaussian.
@@ -19,9 +21,13 @@ def test_sampled_variance_matches_formula(init):
 
 def test_paper_formulas():
     # eq. (15): n Var[W] = 1/3 for the standard init
-    assert initializers.weight_variance("standard", 1000, 7) * 1000 == pytest.approx(1 / 3)
+    assert initializers.weight_variance("standard", 1000, 7) * 1000 == pytest.approx(
+        1 / 3
+    )
     # eq. (12)/(16): 2 / (n_in + n_out)
-    assert initializers.weight_variance("normalized", 1000, 500) == pytest.approx(2 / 1500)
+    assert initializers.weight_variance("normalized", 1000, 500) == pytest.approx(
+        2 / 1500
+    )
     assert initializers.weight_variance("he", 50, 7) == pytest.approx(2 / 50)
 
 

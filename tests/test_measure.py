@@ -4,7 +4,11 @@ import pytest
 from glorot import activations, initializers, inputs, measure, network, seeding
 
 WIDTHS = [12, 10, 8, 3]
-RANGES = {"activation": (-1, 1), "backprop_gradient": (-0.2, 0.2), "weight_gradient": (-0.1, 0.1)}
+RANGES = {
+    "activation": (-1, 1),
+    "backprop_gradient": (-0.2, 0.2),
+    "weight_gradient": (-0.1, 0.1),
+}
 
 
 def setup(examples=50, dtype=np.float64):
@@ -29,23 +33,39 @@ def full_pass(weights, source, activation):
 @pytest.mark.parametrize("activation", ["tanh", "relu"])
 def test_streamed_statistics_match_full_arrays(activation):
     weights, source = setup()
-    moments, hists = measure.measure_network(weights, source, activation, 7, RANGES, 20, 9)
+    moments, hists = measure.measure_network(
+        weights, source, activation, 7, RANGES, 20, 9
+    )
     s, z, g = full_pass(weights, source, activation)
     for i in range(len(weights)):
-        for quantity, arrays in [("activation", z), ("preactivation", s), ("backprop_gradient", g)]:
+        for quantity, arrays in [
+            ("activation", z),
+            ("preactivation", s),
+            ("backprop_gradient", g),
+        ]:
             full = arrays[i].astype(np.float64)
             assert moments[quantity, i].variance == pytest.approx(full.var(), rel=1e-10)
-            assert moments[quantity, i].mean == pytest.approx(full.mean(), rel=1e-9, abs=1e-15)
+            assert moments[quantity, i].mean == pytest.approx(
+                full.mean(), rel=1e-9, abs=1e-15
+            )
         wg = network.weight_gradient(z[i].astype(np.float64), g[i].astype(np.float64))
-        assert moments["weight_gradient", i].variance == pytest.approx(wg.var(), rel=1e-9)
+        assert moments["weight_gradient", i].variance == pytest.approx(
+            wg.var(), rel=1e-9
+        )
         # Histograms against numpy.histogram on the full data.
-        for quantity, values in [("activation", z[i]), ("backprop_gradient", g[i]),
-                                 ("weight_gradient", network.weight_gradient(z[i][:9], g[i][:9]))]:
+        for quantity, values in [
+            ("activation", z[i]),
+            ("backprop_gradient", g[i]),
+            ("weight_gradient", network.weight_gradient(z[i][:9], g[i][:9])),
+        ]:
             counts, _ = np.histogram(values.astype(np.float64), 20, RANGES[quantity])
             np.testing.assert_array_equal(hists[quantity, i].counts, counts)
-            assert hists[quantity, i].counts.sum() + hists[quantity, i].underflow + hists[
-                quantity, i
-            ].overflow == values.size
+            assert (
+                hists[quantity, i].counts.sum()
+                + hists[quantity, i].underflow
+                + hists[quantity, i].overflow
+                == values.size
+            )
 
 
 def test_chunk_size_changes_nothing_but_rounding():
@@ -70,7 +90,9 @@ def test_every_pass_sees_the_same_inputs():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("activation", ["linear", "tanh", "softsign", "sigmoid", "relu"])
+@pytest.mark.parametrize(
+    "activation", ["linear", "tanh", "softsign", "sigmoid", "relu"]
+)
 def test_buffered_pass_gives_the_bits_of_forward_and_backward(activation, dtype):
     weights, source = setup(dtype=dtype)
     x, y = next(source.chunks(50))
@@ -103,7 +125,9 @@ def test_histogram_with_many_values_on_edges_and_nan():
     from glorot.moments import Histogram
 
     edges = np.linspace(-1, 1, 11)
-    values = np.concatenate([np.repeat(edges, 5000), np.zeros(70_000)]).astype(np.float32)
+    values = np.concatenate([np.repeat(edges, 5000), np.zeros(70_000)]).astype(
+        np.float32
+    )
     h = Histogram(-1.0, 1.0, 10)
     h.add(values)
     counts, _ = np.histogram(values.astype(np.float64), 10, (-1.0, 1.0))

@@ -23,7 +23,9 @@ def test_weight_gradient_moments_match_full_tensor():
     z = rng.standard_normal((13, 7)) + 0.3
     g = rng.standard_normal((13, 5)) - 0.1
     full = network.weight_gradient(z, g)
-    m = weight_gradient_moments(z[:6], g[:6]).merge(weight_gradient_moments(z[6:], g[6:]))
+    m = weight_gradient_moments(z[:6], g[:6]).merge(
+        weight_gradient_moments(z[6:], g[6:])
+    )
     assert m.count == full.size
     assert m.mean == pytest.approx(full.mean(), rel=1e-12)
     assert m.variance == pytest.approx(full.var(), rel=1e-12)

@@ -155,4 +155,6 @@ def test_slurm_run_matches_local_run(slurm, tmp_path):
     assert expected <= set(local_csv), sorted(local_csv)
     assert sorted(cluster_csv) == sorted(local_csv)
     differing = [name for name in local_csv if local_csv[name] != cluster_csv[name]]
-    assert not differing, f"CSVs differ between the local and the SLURM run: {differing}"
+    assert (
+        not differing
+    ), f"CSVs differ between the local and the SLURM run: {differing}"

@@ -164,7 +164,9 @@ def weight_gradient_moments(z_i, dcost_ds_i):
         return Moments()
     _, z_sums, z_squares = moments_2d(z, row_sums=True)
     _, g_sums, g_squares = moments_2d(g, row_sums=True)
-    return weight_gradient_moments_from_sums(count, z_sums, z_squares, g_sums, g_squares)
+    return weight_gradient_moments_from_sums(
+        count, z_sums, z_squares, g_sums, g_squares
+    )
 
 
 # Values binned per pass of Histogram.add: the scratch arrays of one block stay
@@ -378,7 +380,9 @@ class Histogram:
         if a.ndim == 1 and b.ndim == 1:
             a, b = a[None], b[None]
         if a.ndim != 2 or b.ndim != 2 or len(a) != len(b):
-            raise ValueError(f"add_outer needs (e, p) and (e, q) arrays, got {a.shape}, {b.shape}")
+            raise ValueError(
+                f"add_outer needs (e, p) and (e, q) arrays, got {a.shape}, {b.shape}"
+            )
         dtype = np.result_type(a, b)
         if dtype != np.float32 and dtype != np.float64:
             return self.add(a[:, :, None] * b[:, None, :])

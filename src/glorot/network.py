@@ -52,7 +52,7 @@ def dcost_dlogits(logits, y):
 def backward(s, weights, f_prime, y):
     """Back-propagated gradients dC/ds^0 .. dC/ds^d, eq. (2):
 
-        dC/ds^i_k = f'(s^i_k) W^{i+1}_{k,:} . dC/ds^{i+1}
+    dC/ds^i_k = f'(s^i_k) W^{i+1}_{k,:} . dC/ds^{i+1}
     """
     d = len(weights) - 1
     dcost_ds = [None] * (d + 1)

@@ -23,14 +23,22 @@ def measure_mem_mb(experiment):
     weights = sum(n * m for n, m in zip(widths[:-1], widths[1:])) * b
     # s, z, dC/ds and f'(s) for every layer (reused buffers), one float64 copy
     # of a chunk's layer for the moments, and the chunk the input source holds.
-    passes = 4 * chunk * sum(widths) * b + chunk * max(widths) * 8 + chunk * widths[0] * 8
+    passes = (
+        4 * chunk * sum(widths) * b + chunk * max(widths) * 8 + chunk * widths[0] * 8
+    )
     # Shapeset inputs are a fixed split held whole in memory.
-    data = experiment["examples"] * widths[0] * b if experiment.get("input") == "shapeset" else 0
+    data = (
+        experiment["examples"] * widths[0] * b
+        if experiment.get("input") == "shapeset"
+        else 0
+    )
     # The jacobian rule shares these requests: the Jacobians of every hidden
     # layer at its examples (an upper bound: the float64 Gram matrices of
     # glorot.jacobian take less).
     largest = max(n * m for n, m in zip(widths[:-1], widths[1:]))
-    jacobians = experiment.get("jacobian_examples", 3) * largest * (b * (len(widths) - 2) + 8)
+    jacobians = (
+        experiment.get("jacobian_examples", 3) * largest * (b * (len(widths) - 2) + 8)
+    )
     total = weights + passes + data + jacobians
     return PYTHON_BASELINE_MB + math.ceil(total / 1e6)
 

@@ -16,8 +16,13 @@ from matplotlib.ticker import EngFormatter
 from .plotting import INIT_LABELS, apply_style
 from .training import learning_rate_label, model_label
 
-ACTIVATION_LABELS = {"tanh": "tanh", "softsign": "softsign", "sigmoid": "sigmoid",
-                     "relu": "relu", "linear": "linear"}
+ACTIVATION_LABELS = {
+    "tanh": "tanh",
+    "softsign": "softsign",
+    "sigmoid": "sigmoid",
+    "relu": "relu",
+    "linear": "linear",
+}
 UPDATES_LABEL = "updates (minibatches of 10)"
 
 
@@ -41,14 +46,20 @@ def selected_runs(table, selection, models, seed=None):
     a model without a selected rate (every rate diverged) maps to (None, None)."""
     out = {}
     for activation, init in models:
-        sel = selection[(selection["activation"] == activation) & (selection["init"] == init)
-                        & selection["selected"].astype(bool)]
+        sel = selection[
+            (selection["activation"] == activation)
+            & (selection["init"] == init)
+            & selection["selected"].astype(bool)
+        ]
         if not len(sel):
             out[activation, init] = (None, None)
             continue
         lr = float(sel["learning_rate"].iloc[0])
-        rows = table[(table["activation"] == activation) & (table["init"] == init)
-                     & (table["learning_rate"].astype(float) == lr)]
+        rows = table[
+            (table["activation"] == activation)
+            & (table["init"] == init)
+            & (table["learning_rate"].astype(float) == lr)
+        ]
         if seed is not None:
             rows = rows[rows["seed"] == seed]
         out[activation, init] = (rows, learning_rate_label(lr))
@@ -59,40 +70,65 @@ def _quantity(rows, quantity):
     """update x layer table of one quantity (layers as ints: the CSV's layer
     column is read as float because of the rows without a layer)."""
     q = rows[rows["quantity"] == quantity]
-    table = q.pivot_table(index="update", columns="layer", values="value", aggfunc="first")
+    table = q.pivot_table(
+        index="update", columns="layer", values="value", aggfunc="first"
+    )
     table.columns = [int(k) for k in table.columns]
     return table
 
 
 def _run_title(activation, init, lr):
-    return f"{ACTIVATION_LABELS.get(activation, activation)}, {INIT_LABELS.get(init, init)}, " \
-           f"learning rate {lr}"
+    return (
+        f"{ACTIVATION_LABELS.get(activation, activation)}, {INIT_LABELS.get(init, init)}, "
+        f"learning rate {lr}"
+    )
 
 
 def _missing(ax, activation, init):
-    ax.text(0.5, 0.5, f"{activation} / {init}: every learning rate diverged",
-            ha="center", va="center", transform=ax.transAxes)
+    ax.text(
+        0.5,
+        0.5,
+        f"{activation} / {init}: every learning rate diverged",
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+    )
 
 
 def mean_std_figure(runs, hidden):
     """Figure 2: per hidden layer, the mean activation (line) and its standard
     deviation over units and test examples (vertical bars) during training."""
     apply_style()
-    fig, axes = plt.subplots(len(runs), 1, figsize=(8, 3.6 * len(runs) + 0.6), squeeze=False,
-                             constrained_layout=True)
+    fig, axes = plt.subplots(
+        len(runs),
+        1,
+        figsize=(8, 3.6 * len(runs) + 0.6),
+        squeeze=False,
+        constrained_layout=True,
+    )
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
         if rows is None:
             _missing(ax, activation, init)
             continue
-        mean, std = _quantity(rows, "activation_mean"), _quantity(rows, "activation_std")
+        mean, std = _quantity(rows, "activation_mean"), _quantity(
+            rows, "activation_std"
+        )
         layers = list(mean.columns)
         updates = mean.index.to_numpy()
         step = (updates[-1] - updates[0]) / max(len(updates) - 1, 1)
         for j, (k, color) in enumerate(zip(layers, _layer_colors(len(layers)))):
             # Bars of neighbouring layers side by side, not on top of each other.
             x = updates + (j - (len(layers) - 1) / 2) * 0.08 * step
-            ax.errorbar(x, mean[k], yerr=std[k], color=color, lw=1.4, elinewidth=0.8,
-                        capsize=1.5, label=f"layer {k}")
+            ax.errorbar(
+                x,
+                mean[k],
+                yerr=std[k],
+                color=color,
+                lw=1.4,
+                elinewidth=0.8,
+                capsize=1.5,
+                label=f"layer {k}",
+            )
         ax.set_title(_run_title(activation, init, lr))
         ax.set_ylabel("activation value $z^i$:\nmean (line), std (bars)")
         _updates_axis(ax)
@@ -107,8 +143,14 @@ def percentile_std_figure(runs, hidden):
     activations (markers alone) and their standard deviation (lines with
     markers) during training; one panel per run."""
     apply_style()
-    fig, axes = plt.subplots(len(runs), 1, figsize=(7, 3.4 * len(runs) + 0.9), squeeze=False,
-                             sharex=True, constrained_layout=True)
+    fig, axes = plt.subplots(
+        len(runs),
+        1,
+        figsize=(7, 3.4 * len(runs) + 0.9),
+        squeeze=False,
+        sharex=True,
+        constrained_layout=True,
+    )
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
         if rows is None:
             _missing(ax, activation, init)
@@ -117,16 +159,27 @@ def percentile_std_figure(runs, hidden):
         layers = list(p98.columns)
         for k, color in zip(layers, _layer_colors(len(layers))):
             ax.plot(p98.index, p98[k], ls="", marker="^", ms=4, color=color)
-            ax.plot(std.index, std[k], ls="-", marker="o", ms=2.5, lw=1.3, color=color,
-                    label=f"layer {k}")
+            ax.plot(
+                std.index,
+                std[k],
+                ls="-",
+                marker="o",
+                ms=2.5,
+                lw=1.3,
+                color=color,
+                label=f"layer {k}",
+            )
         ax.set_title(_run_title(activation, init, lr))
         ax.set_ylabel("activation value $z^i$")
         ax.set_ylim(-0.02, 1.05)
         _updates_axis(ax)
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    handles += [plt.Line2D([], [], color="grey", ls="", marker="^", label="98th percentile"),
-                plt.Line2D([], [], color="grey", ls="-", marker="o", ms=2.5,
-                           label="standard deviation")]
+    handles += [
+        plt.Line2D([], [], color="grey", ls="", marker="^", label="98th percentile"),
+        plt.Line2D(
+            [], [], color="grey", ls="-", marker="o", ms=2.5, label="standard deviation"
+        ),
+    ]
     fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False)
     axes[-1, 0].set_xlabel(UPDATES_LABEL)
     fig.suptitle(f"Activations during training on Shapeset-3x2, {hidden}")
@@ -138,8 +191,13 @@ def end_histogram_figure(runs, hidden):
     at the end of training (last record), over units and the test examples;
     the legend gives the share of values outside the plotted range."""
     apply_style()
-    fig, axes = plt.subplots(len(runs), 1, figsize=(8, 3.3 * len(runs) + 0.4), squeeze=False,
-                             constrained_layout=True)
+    fig, axes = plt.subplots(
+        len(runs),
+        1,
+        figsize=(8, 3.3 * len(runs) + 0.4),
+        squeeze=False,
+        constrained_layout=True,
+    )
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
         if rows is None:
             _missing(ax, activation, init)
@@ -152,11 +210,20 @@ def end_histogram_figure(runs, hidden):
             inside = h[np.isfinite(h["bin_low"]) & np.isfinite(h["bin_high"])]
             centres = (inside["bin_low"].to_numpy() + inside["bin_high"].to_numpy()) / 2
             outside = 1 - inside["count"].sum() / total
-            label = f"layer {k}" + (f" ({outside:.1%} off-axis)" if outside > 0.001 else "")
-            ax.plot(centres, inside["count"].to_numpy() / total, color=color, lw=1.4,
-                    label=label)
-        ax.set_title(_run_title(activation, init, lr)
-                     + f", after {int(last['update'].max()):,} updates")
+            label = f"layer {k}" + (
+                f" ({outside:.1%} off-axis)" if outside > 0.001 else ""
+            )
+            ax.plot(
+                centres,
+                inside["count"].to_numpy() / total,
+                color=color,
+                lw=1.4,
+                label=label,
+            )
+        ax.set_title(
+            _run_title(activation, init, lr)
+            + f", after {int(last['update'].max()):,} updates"
+        )
         ax.set_ylabel("fraction of values per bin")
         ax.set_xlabel(f"activation value $z^i$ ({activation})")
         ax.set_yscale("log")
@@ -170,8 +237,15 @@ def weight_gradient_figure(runs, hidden):
     """Figure 9: standard deviation of the per-example weight gradients
     dC/dW^i of every layer during training; one panel per run, shared y."""
     apply_style()
-    fig, axes = plt.subplots(len(runs), 1, figsize=(7, 3.3 * len(runs) + 0.9), squeeze=False,
-                             sharex=True, sharey=True, constrained_layout=True)
+    fig, axes = plt.subplots(
+        len(runs),
+        1,
+        figsize=(7, 3.3 * len(runs) + 0.9),
+        squeeze=False,
+        sharex=True,
+        sharey=True,
+        constrained_layout=True,
+    )
     for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
         if rows is None:
             _missing(ax, activation, init)
@@ -181,8 +255,15 @@ def weight_gradient_figure(runs, hidden):
         d = max(layers)
         for i, color in zip(layers, _layer_colors(len(layers))):
             into = "softmax" if i == d else f"layer {i + 1}"
-            ax.plot(std.index, std[i], marker="o", ms=2.5, lw=1.3, color=color,
-                    label=f"$W^{i}$ (into {into})")
+            ax.plot(
+                std.index,
+                std[i],
+                marker="o",
+                ms=2.5,
+                lw=1.3,
+                color=color,
+                label=f"$W^{i}$ (into {into})",
+            )
         ax.set_title(_run_title(activation, init, lr))
         ax.set_ylabel(r"std of $\partial C/\partial W^i$")
         ax.set_yscale("log")
@@ -210,7 +291,8 @@ def test_error_figure(curves, selection, models, hidden, paper=None):
             lines.append((np.inf, label + ": every learning rate diverged", None))
             continue
         err = rows[rows["quantity"] == "test_error"].pivot_table(
-            index="update", columns="seed", values="value", aggfunc="first")
+            index="update", columns="seed", values="value", aggfunc="first"
+        )
         mean = 100 * err.mean(axis=1)
         if err.shape[1] > 1:
             for seed in err.columns:
@@ -222,10 +304,17 @@ def test_error_figure(curves, selection, models, hidden, paper=None):
         (line,) = ax.plot(mean.index, mean.to_numpy(), color=color, lw=1.6)
         lines.append((final, text, line))
     lines.sort(key=lambda t: -t[0])
-    handles = [line if line is not None else plt.Line2D([], [], color="none")
-               for _, _, line in lines]
-    ax.legend(handles, [text for _, text, _ in lines], loc="upper right", frameon=False,
-              title="final test error")
+    handles = [
+        line if line is not None else plt.Line2D([], [], color="none")
+        for _, _, line in lines
+    ]
+    ax.legend(
+        handles,
+        [text for _, text, _ in lines],
+        loc="upper right",
+        frameon=False,
+        title="final test error",
+    )
     ax.set_xlabel(UPDATES_LABEL)
     ax.set_ylabel("test error (%)")
     ax.set_title(f"Test error during online training on Shapeset-3x2, {hidden}")

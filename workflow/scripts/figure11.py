@@ -12,6 +12,10 @@ curves = training_plots.load_curves(snakemake.input.curves)
 selection = pd.read_csv(snakemake.input.selection)
 paper = {model: value for model, (_, value) in training.PAPER_TABLE1_SHAPESET.items()}
 fig = training_plots.test_error_figure(
-    curves, selection, params.models, training_plots.hidden_label(params.hidden_widths), paper
+    curves,
+    selection,
+    params.models,
+    training_plots.hidden_label(params.hidden_widths),
+    paper,
 )
 plotting.save(fig, snakemake.output.png, snakemake.output.pdf)

@@ -13,5 +13,10 @@ cached.training_histograms(
 selection = training.select_learning_rates(training.final_values(curves))
 write_table(selection, snakemake.output[0])
 for _, row in selection[selection["selected"]].iterrows():
-    log.info("%s %s: learning rate %s (validation error %.4f)", row["activation"],
-             row["init"], row["learning_rate"], row["validation_error"])
+    log.info(
+        "%s %s: learning rate %s (validation error %.4f)",
+        row["activation"],
+        row["init"],
+        row["learning_rate"],
+        row["validation_error"],
+    )
