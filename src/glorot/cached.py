@@ -510,7 +510,9 @@ def training_histograms(paths, training, rule="train", curves=None):
         recorded = sorted(set(table["update"]))
         if curves is not None:
             run = curves[
-                (curves[TRAINING_HISTOGRAM_COLUMNS[:4]] == table.iloc[0, :4]).all(axis=1)
+                (curves[TRAINING_HISTOGRAM_COLUMNS[:4]] == table.iloc[0, :4]).all(
+                    axis=1
+                )
                 & (curves["status"] == "ok")
             ]
             expected_updates = sorted(set(run["update"]))
