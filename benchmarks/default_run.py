@@ -63,13 +63,53 @@ def clone(revision, into):
     return commit
 
 
+# SLURM's client commands, hidden from the measured runs.
+SLURM_COMMANDS = {
+    "sacct",
+    "sacctmgr",
+    "salloc",
+    "sattach",
+    "sbatch",
+    "sbcast",
+    "scancel",
+    "scontrol",
+    "scrontab",
+    "sdiag",
+    "sinfo",
+    "sprio",
+    "squeue",
+    "sreport",
+    "srun",
+    "sshare",
+    "sstat",
+    "strigger",
+    "sview",
+}
+
+
+def path_without_slurm(path, shadow):
+    """``path`` with each directory that holds ``sbatch`` replaced by a copy
+    of it in ``shadow`` made of links to everything but SLURM's commands
+    (dropping the directory itself would drop /usr/bin, `which` with it)."""
+    dirs = []
+    for k, d in enumerate(path.split(os.pathsep)):
+        if d and (Path(d) / "sbatch").exists():
+            mirror = Path(shadow) / str(k)
+            mirror.mkdir(parents=True, exist_ok=True)
+            for entry in Path(d).iterdir():
+                link = mirror / entry.name
+                if entry.name not in SLURM_COMMANDS and not link.exists():
+                    link.symlink_to(entry)
+            d = str(mirror)
+        dirs.append(d)
+    return os.pathsep.join(dirs)
+
+
 def run_environment(src):
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(src), env.get("PYTHONPATH")]))
-    env["PATH"] = os.pathsep.join(
-        d
-        for d in env.get("PATH", "").split(os.pathsep)
-        if not (Path(d) / "sbatch").exists()
+    env["PATH"] = path_without_slurm(
+        env.get("PATH", ""), Path(src).parent / "path_without_slurm"
     )
     return env
 
