@@ -34,6 +34,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from glorot.quantities import CURVE_COLUMNS, TRAINING_HISTOGRAM_COLUMNS
+
 
 class DamagedFile(RuntimeError):
     def __init__(self, path, rule, problem):
@@ -358,29 +360,6 @@ def network_minibatch(paths, exp, rule="minibatch"):
 # One curves table and one histograms table per run (training.smk, rule train):
 # a record of every quantity at update 0, every eval_every updates and at the
 # last update; a diverged run ends early with one row of status "diverged".
-
-CURVE_COLUMNS = [
-    "activation",
-    "init",
-    "learning_rate",
-    "seed",
-    "update",
-    "status",
-    "quantity",
-    "layer",
-    "value",
-]
-TRAINING_HISTOGRAM_COLUMNS = [
-    "activation",
-    "init",
-    "learning_rate",
-    "seed",
-    "update",
-    "layer",
-    "bin_low",
-    "bin_high",
-    "count",
-]
 
 
 def _run_identity(path):

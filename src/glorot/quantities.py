@@ -19,3 +19,28 @@ VARIANCE_QUANTITIES = (
 MEASURED_QUANTITIES = (*VARIANCE_QUANTITIES, "activation_derivative")
 # The quantities histogrammed per layer (the paper's Figures 6-8).
 HISTOGRAM_QUANTITIES = ("activation", "backprop_gradient", "weight_gradient")
+
+# The columns of a training run's tables (rule train), written by
+# glorot.training.loop and checked by glorot.cached.
+CURVE_COLUMNS = [
+    "activation",
+    "init",
+    "learning_rate",
+    "seed",
+    "update",
+    "status",
+    "quantity",
+    "layer",
+    "value",
+]
+TRAINING_HISTOGRAM_COLUMNS = [
+    "activation",
+    "init",
+    "learning_rate",
+    "seed",
+    "update",
+    "layer",
+    "bin_low",
+    "bin_high",
+    "count",
+]

@@ -34,33 +34,13 @@ from .checkpoint import (
     save_checkpoint,
     sets_digest,
 )
+from glorot.quantities import CURVE_COLUMNS
+from glorot.quantities import TRAINING_HISTOGRAM_COLUMNS as HISTOGRAM_COLUMNS
+
 from .evaluation import error_and_cost, layer_statistics
 from .run import learning_rate_label
 from .sgd import SGDStep, initial_parameters
 from .stream import TrainingStream
-
-CURVE_COLUMNS = [
-    "activation",
-    "init",
-    "learning_rate",
-    "seed",
-    "update",
-    "status",
-    "quantity",
-    "layer",
-    "value",
-]
-HISTOGRAM_COLUMNS = [
-    "activation",
-    "init",
-    "learning_rate",
-    "seed",
-    "update",
-    "layer",
-    "bin_low",
-    "bin_high",
-    "count",
-]
 
 # A minibatch cost above this counts as divergence, like NaN and inf: the
 # cost starts near ln 9 = 2.2, and a network that gives the right class a
