@@ -7,10 +7,14 @@
 against ``measure_speed.torch_measure`` (nn.Linear, autograd, retain_grad,
 float64 sums; no histograms, so PyTorch does less), on the 5 x 1000 tanh
 network, ``--networks`` networks of ``--examples`` Gaussian examples each,
-one BLAS/torch thread, float32. The two alternate repeat by repeat (ours,
-torch, torch, ours, ...) so that a drifting load hits both alike; reports
-the median wall and CPU time of each over the repeats and the ratio of the
-medians (target: ours <= 0.5 x torch).
+one BLAS/torch thread, float32. A third contender, ``matmuls``, makes only
+the forward and backward products of the same number of chunks with numpy
+(``measure_speed.matmul_sequence``, no activations, moments, histograms or
+inputs): the floor of any numpy measurement doing these products, however
+fast the rest. The three alternate repeat by repeat (ours, torch, matmuls,
+then reversed, ...) so that a drifting load hits all alike; reports the
+median wall and CPU time of each over the repeats and the ratios of the
+medians to torch's (target: ours <= 0.5 x torch).
 """
 
 import argparse
@@ -55,6 +59,11 @@ def theirs(networks):
         M.torch_measure(weights, source, M.CHUNK, per_example_weight_gradients=False)
 
 
+def matmuls(networks):
+    run = M.matmul_sequence()
+    run(chunks=len(networks) * -(-EXAMPLES // M.CHUNK))
+
+
 def timed(fn, networks):
     wall, cpu = time.perf_counter(), time.process_time()
     fn(networks)
@@ -73,15 +82,16 @@ def main():
 
     torch.set_num_threads(1)
     networks = [network(k) for k in range(args.networks)]
-    times = {"ours": [], "torch": []}
+    contenders = {"ours": ours, "torch": theirs, "matmuls": matmuls}
+    times = {name: [] for name in contenders}
     with threadpool_limits(1):
         ours(networks[:1])  # warm-up: first-call costs of both
         theirs(networks[:1])
         load = []
         for repeat in range(args.repeats):
-            order = ["ours", "torch"] if repeat % 2 == 0 else ["torch", "ours"]
+            order = list(contenders) if repeat % 2 == 0 else list(contenders)[::-1]
             for name in order:
-                times[name].append(timed(ours if name == "ours" else theirs, networks))
+                times[name].append(timed(contenders[name], networks))
                 load.append(os.getloadavg()[0])
                 print(name, *(f"{t:.2f}" for t in times[name][-1]), file=sys.stderr)
     print(
@@ -96,12 +106,13 @@ def main():
         k: [statistics.median(t[i] for t in v) for i in (0, 1)]
         for k, v in times.items()
     }
-    print("| | ours | torch | ours / torch |")
-    print("|---|---:|---:|---:|")
+    print("| | ours | torch | matmuls | ours / torch | matmuls / torch |")
+    print("|---|---:|---:|---:|---:|---:|")
     for i, label in enumerate(["wall time, s", "CPU time, s"]):
+        ours_t, torch_t, floor_t = (med[k][i] for k in ("ours", "torch", "matmuls"))
         print(
-            f"| {label} (median of {args.repeats}) | {med['ours'][i]:.2f} | "
-            f"{med['torch'][i]:.2f} | {med['ours'][i] / med['torch'][i]:.2f} |"
+            f"| {label} (median of {args.repeats}) | {ours_t:.2f} | {torch_t:.2f} | "
+            f"{floor_t:.2f} | {ours_t / torch_t:.2f} | {floor_t / torch_t:.2f} |"
         )
 
 

@@ -13,7 +13,12 @@ side, alternating, so that the load of the machine hits every variant alike:
   (a temporary gradient matrix per layer);
 - ``torch-autograd``: PyTorch 2.13, ``loss.backward()`` and ``torch.optim.SGD``;
 - ``torch-manual``: PyTorch with the gradients written out and in-place
-  ``addmm_`` updates under ``no_grad`` (the fastest PyTorch form found).
+  ``addmm_`` updates under ``no_grad`` (the fastest PyTorch form found);
+- ``blas-calls``: only the BLAS calls ``SGDStep`` makes, the same products
+  of the same shapes into the same kind of arrays (forward z^i W^i, backward
+  dC/ds^i W^i^T, the in-place update gemm), on fixed operands, without any
+  of the step's other work: the floor of a step that makes these calls, so
+  of any change that keeps the step's bits.
 
 Every variant draws the minibatch from a fixed pool of generated images, so
 data generation is not timed (it costs about 10 / 40,000 s per update, see
@@ -112,6 +117,36 @@ def numpy_naive_variant(x, y):
     return step
 
 
+def blas_calls_variant(x, y):
+    from scipy.linalg.blas import get_blas_funcs
+
+    rng = np.random.default_rng(0)
+    run = training.Run(
+        "tanh", "normalized", LEARNING_RATE, 0, 0, tuple(WIDTHS), updates=1
+    )
+    weights, _ = training.initial_parameters(run)
+    gemm = get_blas_funcs("gemm", dtype=np.float32)
+    rows = lambda n: rng.uniform(-1, 1, (BATCH, n)).astype(np.float32)  # noqa: E731
+    z = [rows(n) for n in WIDTHS[:-1]]
+    s = [np.empty((BATCH, n), np.float32) for n in WIDTHS[1:]]
+    g = [rows(n) * 0.01 for n in WIDTHS[1:]]
+    below = [np.empty((BATCH, n), np.float32) for n in WIDTHS[:-1]]
+    # Small enough to leave the weights as they are, not zero (BLAS skips
+    # the product when alpha is 0).
+    alpha = np.float32(1e-30)
+
+    def step(u):
+        for i, w in enumerate(weights):
+            np.matmul(z[i], w, out=s[i])
+        for i in range(len(weights) - 1, -1, -1):
+            if i > 0:
+                np.matmul(g[i], weights[i].T, out=below[i])
+            w_t = weights[i].T
+            gemm(alpha, g[i].T, z[i].T, beta=1.0, c=w_t, trans_b=1, overwrite_c=1)
+
+    return step
+
+
 def _torch_parameters():
     run = training.Run(
         "tanh", "normalized", LEARNING_RATE, 0, 0, tuple(WIDTHS), updates=1
@@ -186,6 +221,7 @@ def main():
         "glorot": glorot_variant(x, y),
         "glorot-sgd_step": glorot_sgd_step_variant(x, y),
         "numpy-naive": numpy_naive_variant(x, y),
+        "blas-calls": blas_calls_variant(x, y),
     }
     if torch is not None and not args.no_torch:
         torch.set_num_threads(1)
