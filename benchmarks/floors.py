@@ -13,6 +13,10 @@ Times, each the median of ``--repeats`` timings of a loop:
 - one evaluation of a training run at the default config (``error_and_cost``
   on the 2,000 validation and 5,000 test images, ``layer_statistics`` on the
   first 300 test images), which a run does every 2,000 updates;
+- drawing the Gaussian inputs of ``measure_vs_torch.py`` (2 networks x
+  20,000 examples of 1024 values, chunks of 1000; ``inputs.GaussianInputs``
+  draws float64 and rounds to float32, which fixes the inputs' values), a
+  cost the measurement cannot shed;
 - one symmetric eigenvalue problem of order 1000 (a Gram matrix
   diag(d) W^T W diag(d) of the Jacobian stage) with numpy's ``eigvalsh`` and
   scipy's ``eigh`` drivers, float64 and float32.
@@ -31,7 +35,7 @@ import scipy.linalg
 from scipy.linalg.blas import get_blas_funcs
 from threadpoolctl import threadpool_limits
 
-from glorot import shapeset, training
+from glorot import inputs, seeding, shapeset, training
 from glorot.training.evaluation import error_and_cost, layer_statistics
 
 WIDTHS = [1024, 200, 200, 200, 200, 200, 9]
@@ -116,6 +120,23 @@ def evaluation_seconds(repeats):
     return median_seconds(evaluate, repeats, 3)
 
 
+def gaussian_inputs_seconds(repeats, networks=2, examples=20_000):
+    """Drawing the inputs of measure_vs_torch.py, chunk by chunk."""
+
+    def draw():
+        for k in range(networks):
+            source = inputs.GaussianInputs(
+                seeding.inputs_seed_sequence(2010, "bench", k),
+                examples,
+                WIDTHS[0],
+                WIDTHS[-1],
+            )
+            for _ in source.chunks(1000):
+                pass
+
+    return median_seconds(draw, repeats, 1)
+
+
 def eigen_seconds(repeats, n=1000):
     """{method: seconds} of one eigenvalue problem of order n."""
     rng = np.random.default_rng(2)
@@ -147,6 +168,7 @@ def main():
     with threadpool_limits(limits=1):
         calls = step_calls(args.repeats)
         evaluation = evaluation_seconds(args.repeats)
+        gaussian = gaussian_inputs_seconds(args.repeats)
         eigen = eigen_seconds(args.repeats)
     env = {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")}
     print(f"numpy {np.__version__}, {env}; load average {os.getloadavg()[0]:.1f}")
@@ -161,6 +183,10 @@ def main():
     print(
         f"\none evaluation: {evaluation * 1e3:.1f} ms; a run at the default config "
         f"(26 in 50,000 updates): {26 * evaluation / 50_000 * 1e6:.1f} us an update"
+    )
+    print(
+        f"the Gaussian inputs of measure_vs_torch.py (2 x 20,000 examples): "
+        f"{gaussian:.3f} s"
     )
     print("\n| eigenvalues of a symmetric 1000 x 1000 matrix | ms |")
     print("|---|---:|")
