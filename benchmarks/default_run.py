@@ -45,6 +45,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from workflow_helpers import path_without_slurm  # noqa: E402
 
 
 def git(*args, cwd=ROOT):
@@ -61,48 +63,6 @@ def clone(revision, into):
     )
     git("checkout", "--quiet", "--detach", commit, cwd=into)
     return commit
-
-
-# SLURM's client commands, hidden from the measured runs.
-SLURM_COMMANDS = {
-    "sacct",
-    "sacctmgr",
-    "salloc",
-    "sattach",
-    "sbatch",
-    "sbcast",
-    "scancel",
-    "scontrol",
-    "scrontab",
-    "sdiag",
-    "sinfo",
-    "sprio",
-    "squeue",
-    "sreport",
-    "srun",
-    "sshare",
-    "sstat",
-    "strigger",
-    "sview",
-}
-
-
-def path_without_slurm(path, shadow):
-    """``path`` with each directory that holds ``sbatch`` replaced by a copy
-    of it in ``shadow`` made of links to everything but SLURM's commands
-    (dropping the directory itself would drop /usr/bin, `which` with it)."""
-    dirs = []
-    for k, d in enumerate(path.split(os.pathsep)):
-        if d and (Path(d) / "sbatch").exists():
-            mirror = Path(shadow) / str(k)
-            mirror.mkdir(parents=True, exist_ok=True)
-            for entry in Path(d).iterdir():
-                link = mirror / entry.name
-                if entry.name not in SLURM_COMMANDS and not link.exists():
-                    link.symlink_to(entry)
-            d = str(mirror)
-        dirs.append(d)
-    return os.pathsep.join(dirs)
 
 
 def run_environment(src):

@@ -48,8 +48,10 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from glorot import initializers, inputs, measure, seeding  # noqa: E402
+import workflow_helpers  # noqa: E402
 
 WIDTHS = [1024, 1000, 1000, 1000, 1000, 1000, 9]
 CHUNK = 1000
@@ -404,34 +406,11 @@ def workflow_copy():
     return tmp
 
 
-SLURM_TOOLS = {
-    "sinfo",
-    "squeue",
-    "sacct",
-    "scontrol",
-    "srun",
-    "sbatch",
-    "salloc",
-    "scancel",
-    "sacctmgr",
-    "sstat",
-}
-
-
 def path_without_slurm(folder):
-    """A PATH made of ``folder`` filled with links to every command of the
-    current PATH but SLURM's client: a machine without SLURM, where the SLURM
-    executor plugin does not call scontrol when snakemake starts."""
-    folder.mkdir()
-    for directory in os.environ.get("PATH", "").split(os.pathsep):
-        if not os.path.isdir(directory):
-            continue
-        for name in os.listdir(directory):
-            target = folder / name
-            if name in SLURM_TOOLS or target.exists() or target.is_symlink():
-                continue
-            target.symlink_to(Path(directory) / name)
-    return str(folder)
+    """The current PATH without SLURM's client (``workflow_helpers``): a
+    machine without SLURM, where the SLURM executor plugin does not call
+    scontrol when snakemake starts."""
+    return workflow_helpers.path_without_slurm(os.environ.get("PATH", ""), folder)
 
 
 def snakemake(cwd, *args, path=None):

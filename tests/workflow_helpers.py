@@ -1,8 +1,11 @@
 """Run copies of the workflow on small configs in temporary directories."""
 
+import atexit
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import yaml
@@ -38,6 +41,67 @@ def copy_workflow(dest, config):
     return dest
 
 
+# SLURM's client commands. Where they are installed but no controller
+# answers (a test SLURM that is not running), snakemake's SLURM executor
+# plugin runs `scontrol show config` at every start, even for a local run,
+# and waits about 9 s for it; the workflow tests run locally, so they run
+# without these commands (tests/test_slurm.py runs its own snakemake).
+SLURM_COMMANDS = {
+    "sacct",
+    "sacctmgr",
+    "salloc",
+    "sattach",
+    "sbatch",
+    "sbcast",
+    "scancel",
+    "scontrol",
+    "scrontab",
+    "sdiag",
+    "sinfo",
+    "sprio",
+    "squeue",
+    "sreport",
+    "srun",
+    "sshare",
+    "sstat",
+    "strigger",
+    "sview",
+}
+
+
+def path_without_slurm(path, shadow):
+    """``path`` with each directory that holds ``sbatch`` replaced by a copy
+    of it in ``shadow`` made of links to everything but SLURM's commands
+    (dropping the directory itself would drop /usr/bin, `which` with it)."""
+    dirs = []
+    for k, d in enumerate(path.split(os.pathsep)):
+        if d and (Path(d) / "sbatch").exists():
+            mirror = Path(shadow) / str(k)
+            mirror.mkdir(parents=True, exist_ok=True)
+            for entry in Path(d).iterdir():
+                link = mirror / entry.name
+                if entry.name not in SLURM_COMMANDS and not link.exists():
+                    link.symlink_to(entry)
+            d = str(mirror)
+        dirs.append(d)
+    return os.pathsep.join(dirs)
+
+
+_local_environment = None
+
+
+def local_environment():
+    """This process's environment with SLURM's commands out of PATH, built
+    once per test session."""
+    global _local_environment
+    if _local_environment is None:
+        shadow = tempfile.mkdtemp(prefix="glorot-path-")
+        atexit.register(shutil.rmtree, shadow, ignore_errors=True)
+        path = path_without_slurm(os.environ.get("PATH", ""), shadow)
+        _local_environment = {**os.environ, "PATH": path}
+    return _local_environment
+
+
 def snakemake(workdir, *args, check=True, timeout=900):
     result = subprocess.run(
         [str(SNAKEMAKE), *args],
@@ -45,6 +109,7 @@ def snakemake(workdir, *args, check=True, timeout=900):
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=local_environment(),
     )
     if check and result.returncode != 0:
         raise AssertionError(
