@@ -9,7 +9,9 @@ Times, each the median of ``--repeats`` timings of a loop:
   ``training.SGDStep`` makes it: forward z^i W^i, backward dC/ds^i W^i^T and
   the in-place update gemm; and the forward product of the input layer at
   minibatches of 1, 10 and 100, to show how far a minibatch of 10 is from
-  the rate the same call reaches on larger products;
+  the rate the same call reaches on larger products; and a digest of that
+  forward product at minibatch 10, on fixed operands, to tell whether two
+  BLAS kernels give the same bits;
 - one evaluation of a training run at the default config (``error_and_cost``
   on the 2,000 validation and 5,000 test images, ``layer_statistics`` on the
   first 300 test images), which a run does every 2,000 updates;
@@ -26,6 +28,7 @@ limits the libraries already loaded, and scipy ships its own OpenBLAS.
 """
 
 import argparse
+import hashlib
 import os
 import statistics
 import time
@@ -94,12 +97,14 @@ def step_calls(repeats):
             seconds = median_seconds(fn, repeats, 300)
             rows_out.append((f"layer {i} ({n_in} x {n_out}): {name}", flops, seconds))
     w = weights[0]
+    z = np.random.default_rng(3).uniform(-1, 1, (BATCH, w.shape[0])).astype(np.float32)
+    digest = hashlib.sha256(np.matmul(z, w).tobytes()).hexdigest()[:16]
     for batch in (1, 10, 100):
         z, s = rows(batch, w.shape[0]), np.empty((batch, w.shape[1]), np.float32)
         seconds = median_seconds(lambda: np.matmul(z, w, out=s), repeats, 300)
         flops = 2 * batch * w.size
         rows_out.append((f"input layer forward, minibatch {batch}", flops, seconds))
-    return rows_out
+    return rows_out, digest
 
 
 def evaluation_seconds(repeats):
@@ -166,7 +171,7 @@ def main():
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     with threadpool_limits(limits=1):
-        calls = step_calls(args.repeats)
+        calls, digest = step_calls(args.repeats)
         evaluation = evaluation_seconds(args.repeats)
         gaussian = gaussian_inputs_seconds(args.repeats)
         eigen = eigen_seconds(args.repeats)
@@ -180,6 +185,7 @@ def main():
             step_total += seconds
         print(f"| {name} | {seconds * 1e6:.1f} | {flops / seconds / 1e9:.0f} |")
     print(f"| **all the calls of one update** | **{step_total * 1e6:.0f}** | |")
+    print(f"\ninput layer's forward product, minibatch 10, sha256: {digest}")
     print(
         f"\none evaluation: {evaluation * 1e3:.1f} ms; a run at the default config "
         f"(26 in 50,000 updates): {26 * evaluation / 50_000 * 1e6:.1f} us an update"
