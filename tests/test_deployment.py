@@ -15,6 +15,7 @@ from workflow_helpers import (
     TEST_CONFIG_PATH,
     copy_workflow,
     csv_files,
+    local_environment,
     snakemake,
     tiny_config,
 )
@@ -144,7 +145,7 @@ def test_module_in_the_conda_environment(conda_like_env, tmp_path):
         capture_output=True,
         text=True,
         timeout=1800,
-        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+        env={k: v for k, v in local_environment().items() if k != "PYTHONPATH"},
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
 

@@ -448,7 +448,7 @@ def readme_recovery_commands():
 def start(workdir, *args):
     import subprocess
 
-    from workflow_helpers import SNAKEMAKE
+    from workflow_helpers import SNAKEMAKE, local_environment
 
     # Its own session: the kill below reaches Snakemake and every job it
     # started, as losing the node would.
@@ -459,6 +459,7 @@ def start(workdir, *args):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        env=local_environment(),
     )
 
 
