@@ -57,50 +57,83 @@ def median_seconds(fn, repeats, inner):
     return statistics.median(times)
 
 
-def step_calls(repeats):
-    """(name, flops, seconds) of the BLAS calls of one update, and of the
-    input layer's forward product at minibatches 1, 10 and 100."""
-    rng = np.random.default_rng(0)
-    run = training.Run("tanh", "normalized", 0.01, 0, 0, tuple(WIDTHS), updates=1)
-    weights, _ = training.initial_parameters(run)
+def update_calls(weights, batch=BATCH, seed=0):
+    """The BLAS calls of one SGD update of the network ``weights`` on
+    ``batch`` examples, as ``training.SGDStep`` makes them, on fixed
+    operands: a list of (layer, kind, flops, call) with kind "forward"
+    (z^i W^i), "backward" (dC/ds^i W^i^T, not for the input layer) and
+    "update" (W^i += alpha z^i^T dC/ds^i in place, one gemm), layer by
+    layer. The update's alpha is small enough to leave the weights as they
+    are, and not 0, for which BLAS would skip the product."""
+    rng = np.random.default_rng(seed)
     gemm = get_blas_funcs("gemm", dtype=np.float32)
-    alpha = np.float32(
-        1e-30
-    )  # leaves the weights as they are; 0 would skip the product
+    alpha = np.float32(1e-30)
 
-    def rows(batch, n):
+    def rows(n):
         return rng.uniform(-1, 1, (batch, n)).astype(np.float32)
 
-    rows_out = []
+    calls = []
     for i, w in enumerate(weights):
         n_in, n_out = w.shape
-        z, g = rows(BATCH, n_in), rows(BATCH, n_out) * 0.01
-        s, below = np.empty((BATCH, n_out), np.float32), np.empty_like(z)
-        flops = 2 * BATCH * n_in * n_out
-        calls = [("forward z W", lambda z=z, w=w, s=s: np.matmul(z, w, out=s))]
+        z, g = rows(n_in), rows(n_out) * 0.01
+        s, below = np.empty((batch, n_out), np.float32), np.empty_like(z)
+        flops = 2 * batch * n_in * n_out
+        calls.append(
+            (i, "forward", flops, lambda z=z, w=w, s=s: np.matmul(z, w, out=s))
+        )
         if i > 0:
             calls.append(
                 (
-                    "backward g W^T",
+                    i,
+                    "backward",
+                    flops,
                     lambda g=g, w=w, b=below: np.matmul(g, w.T, out=b),
                 )
             )
         calls.append(
             (
-                "update W += a z^T g",
+                i,
+                "update",
+                flops,
                 lambda g=g, z=z, w_t=w.T: gemm(
                     alpha, g.T, z.T, beta=1.0, c=w_t, trans_b=1, overwrite_c=1
                 ),
             )
         )
-        for name, fn in calls:
-            seconds = median_seconds(fn, repeats, 300)
-            rows_out.append((f"layer {i} ({n_in} x {n_out}): {name}", flops, seconds))
+    return calls
+
+
+CALL_NAMES = {
+    "forward": "forward z W",
+    "backward": "backward g W^T",
+    "update": "update W += a z^T g",
+}
+
+
+def default_parameters():
+    """The initial weights and biases of a default-config training run."""
+    run = training.Run("tanh", "normalized", 0.01, 0, 0, tuple(WIDTHS), updates=1)
+    return training.initial_parameters(run)
+
+
+def step_calls(repeats):
+    """(name, flops, seconds) of the BLAS calls of one update, and of the
+    input layer's forward product at minibatches 1, 10 and 100; and a
+    digest of that product at minibatch 10."""
+    weights, _ = default_parameters()
+    rows_out = []
+    for i, kind, flops, call in update_calls(weights):
+        n_in, n_out = weights[i].shape
+        seconds = median_seconds(call, repeats, 300)
+        name = f"layer {i} ({n_in} x {n_out}): {CALL_NAMES[kind]}"
+        rows_out.append((name, flops, seconds))
     w = weights[0]
-    z = np.random.default_rng(3).uniform(-1, 1, (BATCH, w.shape[0])).astype(np.float32)
+    rng = np.random.default_rng(3)
+    z = rng.uniform(-1, 1, (BATCH, w.shape[0])).astype(np.float32)
     digest = hashlib.sha256(np.matmul(z, w).tobytes()).hexdigest()[:16]
     for batch in (1, 10, 100):
-        z, s = rows(batch, w.shape[0]), np.empty((batch, w.shape[1]), np.float32)
+        z = rng.uniform(-1, 1, (batch, w.shape[0])).astype(np.float32)
+        s = np.empty((batch, w.shape[1]), np.float32)
         seconds = median_seconds(lambda: np.matmul(z, w, out=s), repeats, 300)
         flops = 2 * batch * w.size
         rows_out.append((f"input layer forward, minibatch {batch}", flops, seconds))
@@ -109,8 +142,7 @@ def step_calls(repeats):
 
 def evaluation_seconds(repeats):
     """One evaluation of a run at the default config."""
-    run = training.Run("tanh", "normalized", 0.01, 0, 0, tuple(WIDTHS), updates=1)
-    weights, biases = training.initial_parameters(run)
+    weights, biases = default_parameters()
     rng = np.random.default_rng(1)
     validation = shapeset.generate(rng, 2000, neg=True)
     test = shapeset.generate(rng, 5000, neg=True)

@@ -85,8 +85,8 @@ def main():
     contenders = {"ours": ours, "torch": theirs, "matmuls": matmuls}
     times = {name: [] for name in contenders}
     with threadpool_limits(1):
-        ours(networks[:1])  # warm-up: first-call costs of both
-        theirs(networks[:1])
+        for contender in contenders.values():  # warm-up: first-call costs
+            contender(networks[:1])
         load = []
         for repeat in range(args.repeats):
             order = list(contenders) if repeat % 2 == 0 else list(contenders)[::-1]

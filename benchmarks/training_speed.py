@@ -118,31 +118,26 @@ def numpy_naive_variant(x, y):
 
 
 def blas_calls_variant(x, y):
-    from scipy.linalg.blas import get_blas_funcs
+    from floors import update_calls
 
-    rng = np.random.default_rng(0)
     run = training.Run(
         "tanh", "normalized", LEARNING_RATE, 0, 0, tuple(WIDTHS), updates=1
     )
     weights, _ = training.initial_parameters(run)
-    gemm = get_blas_funcs("gemm", dtype=np.float32)
-    rows = lambda n: rng.uniform(-1, 1, (BATCH, n)).astype(np.float32)  # noqa: E731
-    z = [rows(n) for n in WIDTHS[:-1]]
-    s = [np.empty((BATCH, n), np.float32) for n in WIDTHS[1:]]
-    g = [rows(n) * 0.01 for n in WIDTHS[1:]]
-    below = [np.empty((BATCH, n), np.float32) for n in WIDTHS[:-1]]
-    # Small enough to leave the weights as they are, not zero (BLAS skips
-    # the product when alpha is 0).
-    alpha = np.float32(1e-30)
+    calls = update_calls(weights, BATCH)
+    # In the step's order: every forward product, then from the top layer
+    # down the backward product and the update of each.
+    forward = [call for _, kind, _, call in calls if kind == "forward"]
+    ordered = forward + [
+        call
+        for i in range(len(weights) - 1, -1, -1)
+        for layer, kind, _, call in calls
+        if layer == i and kind != "forward"
+    ]
 
     def step(u):
-        for i, w in enumerate(weights):
-            np.matmul(z[i], w, out=s[i])
-        for i in range(len(weights) - 1, -1, -1):
-            if i > 0:
-                np.matmul(g[i], weights[i].T, out=below[i])
-            w_t = weights[i].T
-            gemm(alpha, g[i].T, z[i].T, beta=1.0, c=w_t, trans_b=1, overwrite_c=1)
+        for call in ordered:
+            call()
 
     return step
 

@@ -13,6 +13,7 @@ import yaml
 from workflow_helpers import (
     ROOT,
     TEST_CONFIG_PATH,
+    TINY_EXPERIMENT,
     copy_workflow,
     csv_files,
     local_environment,
@@ -24,16 +25,7 @@ pytestmark = pytest.mark.workflow
 
 SMALL = {
     "seed": 1,
-    "experiments": {
-        "tiny": {
-            "widths": [10, 8, 3],
-            "activations": ["tanh"],
-            "inits": ["standard"],
-            "input": "gaussian",
-            "examples": 20,
-            "networks": 2,
-        }
-    },
+    "experiments": {"tiny": TINY_EXPERIMENT},
 }
 
 

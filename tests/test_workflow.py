@@ -4,7 +4,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workflow_helpers import copy_workflow, csv_files, snakemake, tiny_config
+from workflow_helpers import (
+    TINY_EXPERIMENT,
+    copy_workflow,
+    csv_files,
+    snakemake,
+    tiny_config,
+)
 
 pytestmark = pytest.mark.workflow
 
@@ -197,16 +203,7 @@ def test_training_stage_runs(run):
 # The training part with every model of the paper's Table 1.
 TRAINING_CONFIG = {
     "seed": 5,
-    "experiments": {
-        "tiny": {
-            "widths": [10, 8, 3],
-            "activations": ["tanh"],
-            "inits": ["standard"],
-            "input": "gaussian",
-            "examples": 20,
-            "networks": 2,
-        },
-    },
+    "experiments": {"tiny": TINY_EXPERIMENT},
     "training": {
         "hidden_widths": [6, 6],
         "learning_rates": [0.01, 0.1],

@@ -16,6 +16,18 @@ SNAKEMAKE = Path(sys.executable).with_name("snakemake")
 TEST_CONFIG_PATH = ROOT / ".test" / "config" / "config.yaml"
 
 
+# The smallest experiment that runs every per-network stage: two networks of
+# one activation and init on Gaussian inputs.
+TINY_EXPERIMENT = {
+    "widths": [10, 8, 3],
+    "activations": ["tanh"],
+    "inits": ["standard"],
+    "input": "gaussian",
+    "examples": 20,
+    "networks": 2,
+}
+
+
 def tiny_config():
     """A fresh copy of the tiny config (.test/config/config.yaml)."""
     with open(TEST_CONFIG_PATH) as handle:

@@ -95,18 +95,28 @@ def _missing(ax, activation, init):
     )
 
 
+def _run_panels(runs, size, **share):
+    """A column of panels, one per run: the figure and its axes. ``size`` is
+    (width, height per panel, extra height), in inches; ``share``: sharex,
+    sharey."""
+    width, per_panel, extra = size
+    fig, axes = plt.subplots(
+        len(runs),
+        1,
+        figsize=(width, per_panel * len(runs) + extra),
+        squeeze=False,
+        constrained_layout=True,
+        **share,
+    )
+    return fig, axes[:, 0]
+
+
 def mean_std_figure(runs, hidden):
     """Figure 2: per hidden layer, the mean activation (line) and its standard
     deviation over units and test examples (vertical bars) during training."""
     apply_style()
-    fig, axes = plt.subplots(
-        len(runs),
-        1,
-        figsize=(8, 3.6 * len(runs) + 0.6),
-        squeeze=False,
-        constrained_layout=True,
-    )
-    for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
+    fig, axes = _run_panels(runs, (8, 3.6, 0.6))
+    for ax, ((activation, init), (rows, lr)) in zip(axes, runs.items()):
         if rows is None:
             _missing(ax, activation, init)
             continue
@@ -133,7 +143,7 @@ def mean_std_figure(runs, hidden):
         ax.set_ylabel("activation value $z^i$:\nmean (line), std (bars)")
         _updates_axis(ax)
         ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    axes[-1, 0].set_xlabel(UPDATES_LABEL)
+    axes[-1].set_xlabel(UPDATES_LABEL)
     fig.suptitle(f"Activations during training on Shapeset-3x2, {hidden}")
     return fig
 
@@ -143,15 +153,8 @@ def percentile_std_figure(runs, hidden):
     activations (markers alone) and their standard deviation (lines with
     markers) during training; one panel per run."""
     apply_style()
-    fig, axes = plt.subplots(
-        len(runs),
-        1,
-        figsize=(7, 3.4 * len(runs) + 0.9),
-        squeeze=False,
-        sharex=True,
-        constrained_layout=True,
-    )
-    for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
+    fig, axes = _run_panels(runs, (7, 3.4, 0.9), sharex=True)
+    for ax, ((activation, init), (rows, lr)) in zip(axes, runs.items()):
         if rows is None:
             _missing(ax, activation, init)
             continue
@@ -173,7 +176,7 @@ def percentile_std_figure(runs, hidden):
         ax.set_ylabel("activation value $z^i$")
         ax.set_ylim(-0.02, 1.05)
         _updates_axis(ax)
-    handles, labels = axes[0, 0].get_legend_handles_labels()
+    handles, labels = axes[0].get_legend_handles_labels()
     handles += [
         plt.Line2D([], [], color="grey", ls="", marker="^", label="98th percentile"),
         plt.Line2D(
@@ -181,7 +184,7 @@ def percentile_std_figure(runs, hidden):
         ),
     ]
     fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False)
-    axes[-1, 0].set_xlabel(UPDATES_LABEL)
+    axes[-1].set_xlabel(UPDATES_LABEL)
     fig.suptitle(f"Activations during training on Shapeset-3x2, {hidden}")
     return fig
 
@@ -191,14 +194,8 @@ def end_histogram_figure(runs, hidden):
     at the end of training (last record), over units and the test examples;
     the legend gives the share of values outside the plotted range."""
     apply_style()
-    fig, axes = plt.subplots(
-        len(runs),
-        1,
-        figsize=(8, 3.3 * len(runs) + 0.4),
-        squeeze=False,
-        constrained_layout=True,
-    )
-    for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
+    fig, axes = _run_panels(runs, (8, 3.3, 0.4))
+    for ax, ((activation, init), (rows, lr)) in zip(axes, runs.items()):
         if rows is None:
             _missing(ax, activation, init)
             continue
@@ -237,16 +234,8 @@ def weight_gradient_figure(runs, hidden):
     """Figure 9: standard deviation of the per-example weight gradients
     dC/dW^i of every layer during training; one panel per run, shared y."""
     apply_style()
-    fig, axes = plt.subplots(
-        len(runs),
-        1,
-        figsize=(7, 3.3 * len(runs) + 0.9),
-        squeeze=False,
-        sharex=True,
-        sharey=True,
-        constrained_layout=True,
-    )
-    for ax, ((activation, init), (rows, lr)) in zip(axes[:, 0], runs.items()):
+    fig, axes = _run_panels(runs, (7, 3.3, 0.9), sharex=True, sharey=True)
+    for ax, ((activation, init), (rows, lr)) in zip(axes, runs.items()):
         if rows is None:
             _missing(ax, activation, init)
             continue
@@ -268,9 +257,9 @@ def weight_gradient_figure(runs, hidden):
         ax.set_ylabel(r"std of $\partial C/\partial W^i$")
         ax.set_yscale("log")
         _updates_axis(ax)
-    handles, labels = axes[0, 0].get_legend_handles_labels()
+    handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncol=3, frameon=False)
-    axes[-1, 0].set_xlabel(UPDATES_LABEL)
+    axes[-1].set_xlabel(UPDATES_LABEL)
     fig.suptitle(f"Weight gradients during training on Shapeset-3x2, {hidden}")
     return fig
 
