@@ -21,7 +21,6 @@ ratio; and whether the two revisions' tables are byte-identical.
 """
 
 import argparse
-import hashlib
 import os
 import statistics
 import subprocess

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from glorot import activations, assumptions, initializers, measure, network
+from glorot import activations, assumptions, measure, network
 from glorot.initializers import weight_variance
 from test_measure import WIDTHS, setup
 

@@ -8,7 +8,6 @@ import copy
 import math
 
 import pytest
-import yaml
 
 from glorot.config import ConfigError, check
 from training_helpers import TINY_RUN, run_bytes, tiny_sets

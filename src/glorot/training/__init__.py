@@ -28,7 +28,6 @@ from .checkpoint import (
     CHECKPOINT_VERSION,
     CURVE_QUANTITIES,
     STATUSES,
-    _Record,
     load_checkpoint,
     save_checkpoint,
 )
@@ -57,7 +56,7 @@ from .selection import (
     select_learning_rates,
     table1,
 )
-from .sgd import SGDStep, _add_outer, gradients, initial_parameters, sgd_step
+from .sgd import SGDStep, gradients, initial_parameters, sgd_step
 from .stream import TrainingStream, stream_blocks, write_stream
 
 __all__ = [
