@@ -436,9 +436,11 @@ def test_overflow_stops_the_measure_job_with_one_clear_message(tmp_path):
 
 
 def readme_recovery_commands():
-    """The commands of README.md's "After an interrupted run" block."""
-    text = (ROOT / "README.md").read_text()
-    assert "**After an interrupted run**" in text, "README.md documents no recovery"
+    """The commands of docs/guarantees.md's "After an interrupted run" block."""
+    text = (ROOT / "docs" / "guarantees.md").read_text()
+    assert (
+        "**After an interrupted run**" in text
+    ), "docs/guarantees.md documents no recovery"
     block = text.split("**After an interrupted run**", 1)[1].split("```bash\n", 1)[1]
     block = block.split("```", 1)[0]
     return [line.split()[1:] for line in block.splitlines() if line.strip()]
@@ -500,7 +502,7 @@ def test_two_runs_at_once_in_one_directory(clean, tmp_path):
     import signal
 
     _, tables = clean
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "docs" / "guarantees.md").read_text()
     workdir = copy_workflow(tmp_path, tiny())
     targets = ["results/tiny/jacobian.csv"]
     first = start(workdir, "--cores", "1", *targets)
@@ -515,7 +517,7 @@ def test_two_runs_at_once_in_one_directory(clean, tmp_path):
         os.killpg(first.pid, signal.SIGCONT)
     output = first.communicate()[0]
     assert first.returncode == 0, output
-    # The second is refused at once, with the message the README quotes.
+    # The second is refused at once, with the message docs/guarantees.md quotes.
     assert still_running, "the first run ended before the second started"
     assert second.returncode != 0
     assert "Directory cannot be locked" in second.stdout + second.stderr

@@ -11,7 +11,7 @@ from .run import N_CLASSES, N_INPUTS
 # the SGD step of the 5 x 1000 network at 157 updates/s is 47 GFLOP/s (it is
 # bound by memory traffic, not arithmetic), Shapeset generation 28,000-57,000
 # images/s. A run that still overruns resumes from its checkpoint when the
-# job is resubmitted (README.md, "Training").
+# job is resubmitted (docs/training.md).
 TRAIN_FLOPS_PER_SECOND = 2e10
 TRAIN_IMAGES_PER_SECOND = 10000
 TRAIN_SECONDS_PER_UPDATE_OVERHEAD = 2e-4  # Python per update, whatever the size

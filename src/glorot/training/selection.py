@@ -127,3 +127,39 @@ def table1(selection, finals, test_size):
             kind="stable",
         ).reset_index(drop=True)
     return table
+
+
+def table1_markdown(table):
+    """Table 1 as the Markdown of docs/training.md: per model the selected
+    learning rate, this run's test error with its binomial standard error
+    (and spread over seeds where there are several), and the paper's."""
+    lines = [
+        "| model | rate | updates | test error, this run | paper |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in table.itertuples(index=False):
+        error = f"{row.test_error_percent:.1f}% ± {row.binomial_se_percent:.1f}"
+        if row.seeds > 1:
+            error += f" (seeds: {row.seeds}, sd {row.seed_std_percent:.1f})"
+        paper_error = (
+            ""
+            if math.isnan(row.paper_test_error_percent)
+            else f"{row.paper_test_error_percent:.2f}%"
+        )
+        lines.append(
+            f"| {row.model} | {row.learning_rate} | {row.updates:,} | {error} | {paper_error} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def ranking_sentence(table):
+    """The models ordered by this run's test error, and by the paper's."""
+    ours = table.sort_values("test_error_percent", kind="stable")["model"]
+    theirs = table.dropna(subset=["paper_test_error_percent"]).sort_values(
+        "paper_test_error_percent", kind="stable"
+    )["model"]
+    same = list(ours[ours.isin(set(theirs))]) == list(theirs)
+    return (
+        f"Best to worst, this run: {', '.join(ours)}; the paper: {', '.join(theirs)}"
+        f" ({'the same order' if same else 'a different order'})."
+    )

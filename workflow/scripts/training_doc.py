@@ -1,0 +1,27 @@
+"""Rule training_doc: the generated block of docs/training.md (Table 1 of the
+run, and how its models rank against the paper's)."""
+
+import pandas as pd
+
+from glorot.derivation import splice
+from glorot.training.selection import ranking_sentence, table1_markdown
+from glorot.workflow_io import start
+
+log = start(snakemake.log[0], snakemake.threads)
+table = pd.read_csv(snakemake.input.table1)
+block = (
+    f"Table 1 of this run (`results/training/table1.csv`; test error on "
+    f"{snakemake.params.test_size:,} test images, ± its binomial standard error):\n\n"
+    + table1_markdown(table)
+    + "\n"
+    + ranking_sentence(table)
+    + "\n"
+)
+path = snakemake.params.doc
+with open(path) as handle:
+    text = handle.read()
+spliced = splice(text, block, snakemake.params.begin, snakemake.params.end)
+if spliced != text:
+    with open(path, "w") as handle:
+        handle.write(spliced)
+    log.info("%s: generated block updated", path)
