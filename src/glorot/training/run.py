@@ -4,11 +4,8 @@ names, and how it is read from the ``training`` section of the config."""
 import json
 from dataclasses import asdict, dataclass, field
 
-from .. import shapeset
-
 # Shapeset-3x2: 32 x 32 inputs, 9 classes.
-N_INPUTS = shapeset.N_PIXELS
-N_CLASSES = len(shapeset.CLASS_NAMES)
+from ..resources import N_CLASSES, N_INPUTS
 
 
 def learning_rate_label(learning_rate):
