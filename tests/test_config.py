@@ -352,3 +352,33 @@ def test_a_duplicate_key_in_the_configfile_stops_before_any_job(tmp_path):
     assert "the key 'examples' appears twice" in output, output
     assert "Traceback" not in output
     assert not (workdir / "results").exists()
+
+
+# --- Table 1 and the paper's other numbers: one home, glorot.paper ---------
+
+
+def test_paper_notes_table1_is_glorot_paper():
+    from glorot import paper
+
+    text = (ROOT / "docs" / "paper-notes.md").read_text()
+    section = text.split("## Table 1, Shapeset-3x2 column", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 2 and cells[1].replace(".", "").isdigit():
+            rows[cells[0]] = float(cells[1])
+    assert rows == {name: error for name, error in paper.TABLE1_SHAPESET.values()}
+
+
+def test_captions_take_the_papers_numbers_from_glorot_paper():
+    """The captions quote no Table 1 number (table1.csv has the paper's
+    column); the Jacobian caption's values are glorot.paper's."""
+    from glorot import paper
+
+    report = ROOT / "workflow" / "report"
+    for name, error in paper.TABLE1_SHAPESET.values():
+        for caption in report.glob("*.rst"):
+            assert f"{error:.1f}%" not in caption.read_text(), (caption, name)
+    jacobian = " ".join((report / "jacobian.rst").read_text().split())
+    for init, value in paper.JACOBIAN_AVERAGE_SINGULAR_VALUE.items():
+        assert f"about {value} with {init} initialization" in jacobian
