@@ -4,7 +4,7 @@
 
 from glorot import paper
 from glorot.resources import stream_mem_mb, train_mem_mb, train_runtime_min
-from glorot.training.run import learning_rate_label
+from glorot.training.run import learning_rate_label, run_settings
 from glorot.training.stream import stream_blocks
 
 TRAINING = config["training"]

@@ -56,6 +56,8 @@ _HOMES = {
     "Run": ".run",
     "learning_rate_label": ".run",
     "run_from_config": ".run",
+    "run_settings": ".run",
+    "RUN_KEYS": ".run",
     "PAPER_TABLE1_SHAPESET": ".selection",
     "final_values": ".selection",
     "model_label": ".selection",

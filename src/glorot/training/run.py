@@ -54,6 +54,29 @@ class Run:
         return json.dumps(asdict(self), sort_keys=True)
 
 
+# The keys of the ``training`` section one run's numbers depend on (the rule
+# train's params): not the grid around it (models, learning_rates, seeds), so
+# that extending the grid leaves finished runs alone, and not the sizes of the
+# validation and test splits, which are its input files.
+RUN_KEYS = (
+    "hidden_widths",
+    "updates",
+    "batch_size",
+    "eval_every",
+    "checkpoint_every",
+    "test_examples",
+    "block_size",
+    "pixels",
+    "dtype",
+    "histograms",
+)
+
+
+def run_settings(training):
+    """The part of the ``training`` section that ``run_from_config`` reads."""
+    return {key: training[key] for key in RUN_KEYS}
+
+
 def run_from_config(training, seed, activation, init, learning_rate, run_seed):
     """The Run of (activation, init, learning_rate, run_seed) under the
     ``training`` section of the config (defaults filled in) and root ``seed``."""
