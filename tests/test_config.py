@@ -382,3 +382,29 @@ def test_captions_take_the_papers_numbers_from_glorot_paper():
     jacobian = " ".join((report / "jacobian.rst").read_text().split())
     for init, value in paper.JACOBIAN_AVERAGE_SINGULAR_VALUE.items():
         assert f"about {value} with {init} initialization" in jacobian
+
+
+def test_parsing_the_snakefile_imports_neither_pandas_nor_scipy():
+    """The glorot modules the .smk files import while Snakemake parses them
+    (every `from glorot... import` at the top level of workflow/rules/)."""
+    import re
+    import subprocess
+    import sys
+
+    modules = set()
+    for smk in (ROOT / "workflow" / "rules").glob("*.smk"):
+        for line in smk.read_text().splitlines():
+            match = re.match(r"from (glorot[\w.]*) import (\w+)?", line)
+            if match:
+                module = match.group(1)
+                name = match.group(2)
+                modules.add(module if module != "glorot" else f"glorot.{name}")
+    assert "glorot.config" in modules and len(modules) >= 4, modules
+    code = (
+        f"import sys\nfor m in {sorted(modules)!r}: __import__(m)\n"
+        "print(sorted(k for k in ('pandas', 'scipy', 'matplotlib') if k in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]", (modules, out.stdout)
