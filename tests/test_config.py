@@ -298,16 +298,11 @@ def test_check_returns_the_config_with_the_schemas_defaults():
 
 def _dry_run_jobs(workdir, *args):
     """rule -> jobs of a dry run, and its text."""
-    from workflow_helpers import snakemake
+    from workflow_helpers import planned_jobs, snakemake
 
     result = snakemake(workdir, "-n", "--cores", "1", *args, check=False)
     output = result.stdout + result.stderr
-    jobs = {}
-    for line in output.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[1].isdigit() and parts[0] != "total":
-            jobs[parts[0]] = int(parts[1])
-    return result.returncode, jobs, output
+    return result.returncode, planned_jobs(output), output
 
 
 @pytest.mark.workflow

@@ -13,7 +13,13 @@ import copy
 import pytest
 import yaml
 
-from workflow_helpers import TINY_EXPERIMENT, copy_workflow, snakemake, tiny_config
+from workflow_helpers import (
+    TINY_EXPERIMENT,
+    copy_workflow,
+    planned_jobs,
+    snakemake,
+    tiny_config,
+)
 
 pytestmark = pytest.mark.workflow
 
@@ -37,13 +43,7 @@ def planned(workdir, config):
     """rule -> number of jobs a dry run plans under ``config``."""
     with open(workdir / "config" / "config.yaml", "w") as handle:
         yaml.safe_dump(config, handle, sort_keys=False)
-    output = snakemake(workdir, "-n", "--cores", "1", TARGET).stdout
-    jobs = {}
-    for line in output.splitlines():
-        parts = line.split()
-        if len(parts) == 2 and parts[1].isdigit() and parts[0] != "total":
-            jobs[parts[0]] = int(parts[1])
-    return jobs
+    return planned_jobs(snakemake(workdir, "-n", "--cores", "1", TARGET).stdout)
 
 
 def finished_run(tmp_path_factory, shared_stream):
