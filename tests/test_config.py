@@ -403,3 +403,18 @@ def test_parsing_the_snakefile_imports_neither_pandas_nor_scipy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]", (modules, out.stdout)
+
+
+def test_every_yaml_file_of_the_repository_reads_strictly():
+    """The files Snakemake reads itself (profiles, environment, configs)
+    have no duplicate key either: it would drop one silently."""
+    from glorot.config import read_yaml
+
+    files = [
+        p
+        for folder in ("config", "profiles", "workflow", ".test")
+        for p in (ROOT / folder).rglob("*.y*ml")
+    ]
+    assert len(files) >= 5, files
+    for path in files:
+        read_yaml(path)
