@@ -5,7 +5,13 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config/config.yaml"
+# A config given with --configfile is THE config: config/config.yaml is read
+# only when none is given (Snakemake would otherwise merge the two, and a tiny
+# config would run the default's experiments too). --config key=value still
+# overrides single keys of whichever file is read.
+if not workflow.overwrite_configfiles:
+
+    configfile: "config/config.yaml"
 
 
 report: "workflow/report/workflow.rst"

@@ -3,12 +3,14 @@ clean lint, and (marker ``deployment``, run by .ci/run) the conda
 environment's packages and the workflow used as a module from elsewhere."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 
 import pytest
-import yaml
+
+from glorot.config import read_yaml
 
 from workflow_helpers import (
     ROOT,
@@ -72,16 +74,23 @@ ENV_PIP_NAMES = {
 }
 
 
-def env_requirements():
+def env_requirements(pinned_only=True):
     """The packages of workflow/envs/glorot.yaml as pip requirements, at the
-    same versions (python, the interpreter, is left out)."""
-    with open(ROOT / "workflow" / "envs" / "glorot.yaml") as handle:
-        env = yaml.safe_load(handle)
+    same versions (python, the interpreter, is left out; so are the unpinned
+    installers pip and setuptools unless ``pinned_only`` is false)."""
+    env = read_yaml(ROOT / "workflow" / "envs" / "glorot.yaml")
     requirements = []
     for dependency in env["dependencies"]:
-        name, version = dependency.replace(" ", "").split("=")
-        if name != "python":
-            requirements.append(f"{ENV_PIP_NAMES.get(name, name)}=={version}")
+        spec = dependency.replace(" ", "")
+        pin = re.fullmatch(r"([A-Za-z0-9_.-]+)=([0-9][A-Za-z0-9_.]*)", spec)
+        if spec.startswith("python"):
+            continue
+        if pin is None:
+            if not pinned_only:
+                requirements.append(spec)
+            continue
+        name, version = pin.groups()
+        requirements.append(f"{ENV_PIP_NAMES.get(name, name)}=={version}")
     return requirements
 
 
@@ -92,16 +101,43 @@ def conda_like_env(tmp_path_factory):
     all constrained to requirements.txt; without this project."""
     env = tmp_path_factory.mktemp("env") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
-    pip = [str(env / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    python = str(env / "bin" / "python")
+    pip = [python, "-m", "pip", "install", "--quiet"]
     subprocess.run(
-        [*pip, "-c", str(ROOT / "requirements.txt"), *env_requirements(), "snakemake"],
+        [
+            *pip,
+            "-c",
+            str(ROOT / "requirements.txt"),
+            *env_requirements(pinned_only=False),
+            # Snakemake and its report's Pygments run outside the conda
+            # environment; here they share the virtualenv.
+            "snakemake",
+            "Pygments",
+        ],
         check=True,
         timeout=1200,
     )
-    probe = subprocess.run(
-        [str(env / "bin" / "python"), "-c", "import glorot"], capture_output=True
+    probe = subprocess.run([python, "-c", "import glorot"], capture_output=True)
+    assert probe.returncode != 0, "glorot must come from the post-deploy script"
+    # What Snakemake does after creating the environment: the post-deploy
+    # script beside the environment file, run inside it, with the repository
+    # that workflow/rules/common.smk names.
+    subprocess.run(
+        ["bash", str(ROOT / "workflow" / "envs" / "glorot.post-deploy.sh")],
+        check=True,
+        timeout=600,
+        env={
+            **os.environ,
+            "PATH": f"{env / 'bin'}:{os.environ['PATH']}",
+            "GLOROT_ROOT": str(ROOT),
+        },
     )
-    assert probe.returncode != 0, "the environment must not have glorot installed"
+    probe = subprocess.run(
+        [python, "-c", "import glorot, sys; print(glorot.__file__)"],
+        capture_output=True,
+        text=True,
+    )
+    assert probe.stdout.startswith(str(ROOT / "src")), probe
     return env
 
 
@@ -118,9 +154,10 @@ def test_env_file_pins_the_lock():
 def test_module_in_the_conda_environment(conda_like_env, tmp_path):
     """The tiny config, end to end, through a workflow in another directory
     that imports this one as a module (`module` + `use rule * from`), run by
-    the environment of workflow/envs/glorot.yaml alone: every rule finds its
-    packages there and the glorot library in this repository; the tables are
-    those of the tested virtualenv."""
+    the environment of workflow/envs/glorot.yaml alone (and its post-deploy
+    script, which installs the glorot library of this repository): every rule
+    finds its packages there; the tables are those of the tested virtualenv;
+    the report command works on the finished run."""
     user = tmp_path / "user"
     (user / "config").mkdir(parents=True)
     shutil.copy(TEST_CONFIG_PATH, user / "config" / "config.yaml")
@@ -146,3 +183,58 @@ def test_module_in_the_conda_environment(conda_like_env, tmp_path):
     tables = csv_files(user)
     assert "training/table1.csv" in tables and "small/variance_by_layer.csv" in tables
     assert tables == csv_files(reference)
+
+    # The report of that finished run, in the same environment.
+    report = subprocess.run(
+        [str(conda_like_env / "bin" / "snakemake"), "--report", "results/report.html"],
+        cwd=user,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=local_environment(),
+    )
+    assert report.returncode == 0, report.stdout[-3000:] + report.stderr[-3000:]
+    assert (user / "results" / "report.html").stat().st_size > 0
+
+
+def git_files():
+    """The repository's files as a fresh clone has them (tracked, as on disk)."""
+    out = subprocess.run(
+        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
+    ).stdout.decode()
+    return [f for f in out.split("\0") if f and (ROOT / f).is_file()]
+
+
+@pytest.mark.deployment
+def test_readme_run_it_and_report_commands(tmp_path):
+    """README's commands as written, in a copy of the repository: the venv of
+    "Run it" (requirements.txt only, not the development tools, so nothing
+    the tests pull in hides a missing runtime package), the tiny config of
+    "Test it", and the report command on that finished run."""
+    clone = tmp_path / "clone"
+    for name in git_files():
+        (clone / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, clone / name)
+    env = {k: v for k, v in local_environment().items() if k != "PYTHONPATH"}
+
+    def run(command, timeout):
+        result = subprocess.run(
+            ["bash", "-c", command],
+            cwd=clone,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
+        assert (
+            result.returncode == 0
+        ), f"{command}\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}"
+        return result
+
+    run("python3 -m venv .venv && .venv/bin/pip install -r requirements.txt -e .", 1200)
+    tiny = "--configfile .test/config/config.yaml"
+    run(f".venv/bin/snakemake {tiny} --cores 2", 1800)
+    run(f".venv/bin/snakemake {tiny} --report results/report.html", 600)
+    assert (clone / "results" / "report.html").stat().st_size > 0
+    probe = run(".venv/bin/python -c 'import glorot; print(glorot.__file__)'", 60)
+    assert probe.stdout.strip().startswith(str(clone / "src")), probe.stdout

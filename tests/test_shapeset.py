@@ -6,6 +6,7 @@ import zipfile
 import numpy as np
 import pytest
 
+from glorot import resources
 from glorot import shapeset as S
 
 N_TWO_OBJECT_SCENE = 2000
@@ -296,8 +297,8 @@ def test_write_npz_round_trips_with_fixed_timestamps(tmp_path):
 
 
 def test_job_resources_cover_the_images():
-    assert S.split_mem_mb(100_000) >= 100_000 * 4096 / 1e6 + 300
-    assert S.split_runtime_min(10**6) > S.split_runtime_min(10**3) >= 5
+    assert resources.split_mem_mb(100_000) >= 100_000 * 4096 / 1e6 + 300
+    assert resources.split_runtime_min(10**6) > resources.split_runtime_min(10**3) >= 5
 
 
 @pytest.mark.parametrize("neg", [False, True])

@@ -4,6 +4,8 @@ Starts munged, slurmctld and slurmd with scripts/slurm/start.sh (installing
 them with apt if needed), runs a tiny copy of the workflow once locally and
 once with ``--workflow-profile profiles/slurm``, and compares every
 CSV under results/. Skipped when not root or when SLURM cannot be installed.
+It changes the machine (packages, /etc/slurm), so it runs only when asked
+for: ``pytest -m slurm`` (.ci/run), never in plain ``pytest``.
 About a minute from a bare machine, half of it the apt install.
 """
 

@@ -137,3 +137,18 @@ def csv_files(workdir):
         str(p.relative_to(results)): p.read_bytes()
         for p in sorted(results.rglob("*.csv"))
     }
+
+
+def planned_jobs(output):
+    """rule -> number of jobs, from the "Job stats" table of a dry run's
+    output (empty when nothing is to be done)."""
+    jobs, inside = {}, False
+    for line in output.splitlines():
+        parts = line.split()
+        if line.startswith("Job stats:"):
+            inside = True
+        elif inside and parts[:1] == ["total"]:
+            break
+        elif inside and len(parts) == 2 and parts[1].isdigit():
+            jobs[parts[0]] = int(parts[1])
+    return jobs

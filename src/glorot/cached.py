@@ -34,7 +34,11 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from glorot.quantities import CURVE_COLUMNS, TRAINING_HISTOGRAM_COLUMNS
+from glorot.quantities import (
+    CURVE_COLUMNS,
+    TRAINING_HISTOGRAM_COLUMNS,
+    VARIANCE_QUANTITIES,
+)
 
 
 class DamagedFile(RuntimeError):
@@ -530,15 +534,6 @@ def training_histograms(paths, training, rule="train", curves=None):
     return pd.concat(tables, ignore_index=True)
 
 
-# The quantities the predictions cover, layers 0..d (glorot.predict).
-PREDICTED_QUANTITIES = (
-    "activation",
-    "preactivation",
-    "backprop_gradient",
-    "weight_gradient",
-)
-
-
 def predictions(path, exp, rule="predict"):
     """An experiment's predictions table, verified: one row per (activation,
     init, quantity, layer) of the config, every prediction finite, so that
@@ -559,7 +554,7 @@ def predictions(path, exp, rule="predict"):
         (activation, init, quantity, layer)
         for activation in exp["activations"]
         for init in exp["inits"]
-        for quantity in PREDICTED_QUANTITIES
+        for quantity in VARIANCE_QUANTITIES
         for layer in range(d + 1)
     }
     _rows_exactly_once(

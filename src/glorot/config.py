@@ -4,10 +4,18 @@ for what the schema cannot say. A bad value stops the workflow before any job
 with one line naming the key and the value (``ConfigError``), never a
 traceback and never a run on a value that means something else.
 
-JSON Schema is laxer than the keys' meaning in three ways, tightened here:
+``load`` is the one entry point of the workflow (workflow/rules/common.smk):
+it reads the config files strictly (a key twice in one mapping is refused by
+name, where YAML would keep the last silently), checks the config and returns
+it with the schema's defaults filled in; that returned config is the one every
+rule uses. The defaults live in the schema only.
+
+JSON Schema is laxer than the keys' meaning in four ways, tightened here:
 ``7.0`` counts as an integer (a seed of 7.0 would be hashed as "7.0" and give
-other numbers than 7), ``.nan`` and ``.inf`` count as numbers, and mapping keys
-are not checked at all (YAML reads ``2010:`` as an int and ``on:`` as True).
+other numbers than 7), ``.nan`` and ``.inf`` count as numbers, integers may be
+of any size (numpy's are 64-bit; one beyond float range cannot even be
+compared with a float bound), and mapping keys are not checked at all (YAML
+reads ``2010:`` as an int and ``on:`` as True).
 """
 
 import copy
@@ -16,6 +24,8 @@ import re
 
 import jsonschema
 import yaml
+
+from . import resources, shapeset
 
 
 class ConfigError(ValueError):
@@ -36,11 +46,12 @@ def _is_integer(checker, value):
 
 def _is_number(checker, value):
     # A number is finite: no schema key means "infinitely many" or "not a number".
-    return (
-        isinstance(value, (int, float))
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond float range
+        return False
 
 
 _Validator = jsonschema.validators.extend(
@@ -59,9 +70,51 @@ _TYPE_WORDS = {
 }
 
 
+class _StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing a key given twice in one mapping."""
+
+    def construct_mapping(self, node, deep=False):
+        seen = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise ConfigError(
+                    f"{key_node.start_mark.name}, line {line}: the key {key!r} "
+                    f"appears twice in one mapping (first on line {seen[key]}); "
+                    "YAML would keep only the last: remove or rename one"
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
+def read_yaml(path):
+    """The YAML file at ``path``, a duplicate key refused by name
+    (``ConfigError``); every YAML file the workflow reads goes through here."""
+    with open(path) as handle:
+        try:
+            return yaml.load(handle, Loader=_StrictLoader)
+        except yaml.YAMLError as error:
+            raise ConfigError(f"{path}: not valid YAML: {error}") from None
+
+
 def load_schema(schema_path):
-    with open(schema_path) as handle:
-        return yaml.safe_load(handle)
+    return read_yaml(schema_path)
+
+
+def load(config, schema_path, config_files=()):
+    """The config the workflow uses: ``config`` (what Snakemake read from
+    ``config_files`` and ``--config``) checked, with the schema's defaults
+    filled in. ``config_files`` are read again strictly, since Snakemake's
+    own reading drops a duplicate key silently."""
+    for path in config_files:
+        read_yaml(path)
+    return check(config, schema_path)
+
+
+# Integers the code can hold: numpy's int64 (seeds, counts and widths end up
+# in int64 arrays and columns).
+INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 
 
 def check(config, schema_path):
@@ -72,13 +125,63 @@ def check(config, schema_path):
     offending value, without the schema dump of jsonschema's own message.
     """
     schema = load_schema(schema_path)
+    _check_integers(config)
     _check_mapping_keys(config)
+    _check_experiment_names(config)
     error = jsonschema.exceptions.best_match(_Validator(schema).iter_errors(config))
     if error is not None:
         raise _schema_error(error)
-    full = with_defaults(config, schema)
+    full = _with_defaults(config, schema)
     check_consistency(full)
     return full
+
+
+def _short(value, limit=40):
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def _check_integers(value, path=()):
+    """Every integer within int64: beyond it numpy overflows (a training seed
+    of 2^63 wraps in the tables) and, beyond float range, every comparison
+    with a float bound raises."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_integers(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_integers(item, (*path, i))
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if not INT_MIN <= value <= INT_MAX:
+            raise ConfigError(
+                f"config key {_key_path(path)} = {_short(value)}: outside the "
+                f"integers the code holds, {INT_MIN} .. {INT_MAX} (int64)"
+            )
+
+
+# An experiment's name is a folder under results/ and part of its files'
+# names: letters, digits, _ and -, and short enough that the longest path
+# component built from it stays within the usual file-name limit (255 bytes).
+EXPERIMENT_NAME = re.compile(r"[A-Za-z0-9_-]+")
+EXPERIMENT_NAME_MAX = 100
+
+
+def _check_experiment_names(config):
+    experiments = config.get("experiments") if isinstance(config, dict) else None
+    if not isinstance(experiments, dict):
+        return
+    for name in experiments:
+        if not EXPERIMENT_NAME.fullmatch(name):
+            raise ConfigError(
+                f"config key experiments: the name {_short(name)} may hold only "
+                "letters, digits, _ and - (it names the folder results/<name>/)"
+            )
+        if len(name) > EXPERIMENT_NAME_MAX:
+            raise ConfigError(
+                f"config key experiments: the name {_short(name)} is longer than "
+                f"{EXPERIMENT_NAME_MAX} characters (it is part of file names, "
+                "which the file system limits to 255 bytes)"
+            )
 
 
 def _schema_error(error):
@@ -118,9 +221,9 @@ def _check_mapping_keys(value, path=()):
             _check_mapping_keys(item, (*path, i))
 
 
-def with_defaults(config, schema):
+def _with_defaults(config, schema):
     """A copy of ``config`` with every absent key that has a schema default
-    filled in, recursively (the same defaults snakemake.utils.validate sets)."""
+    filled in, recursively: the schema is the one home of the defaults."""
     defs = schema.get("$defs", {})
 
     def resolve(sub):
@@ -188,13 +291,16 @@ def check_consistency(config):
             )
         widths = exp["widths"]
         if exp["input"] == "shapeset":
-            if widths[0] != 1024:
+            pixels, classes = shapeset.N_PIXELS, len(shapeset.CLASS_NAMES)
+            if widths[0] != pixels:
                 raise ConfigError(
-                    f"{key}.widths[0] = {widths[0]}: input shapeset has 32x32 = 1024 pixels"
+                    f"{key}.widths[0] = {widths[0]}: input shapeset has "
+                    f"{shapeset.IMAGE_SIZE}x{shapeset.IMAGE_SIZE} = {pixels} pixels"
                 )
-            if widths[-1] != 9:
+            if widths[-1] != classes:
                 raise ConfigError(
-                    f"{key}.widths[{len(widths) - 1}] = {widths[-1]}: input shapeset has 9 classes"
+                    f"{key}.widths[{len(widths) - 1}] = {widths[-1]}: input "
+                    f"shapeset has {classes} classes"
                 )
         if exp["jacobian_examples"] > exp["examples"]:
             raise ConfigError(
@@ -210,6 +316,7 @@ def check_consistency(config):
         for quantity, bounds in exp["histograms"].items():
             if isinstance(bounds, list):
                 _check_range(f"experiments.{name}.histograms.{quantity}", bounds)
+        _check_memory(f"experiments.{name}", resources.measure_mem_mb(exp), config)
     training = config.get("training")
     if training is not None:
         if "training" in experiments:
@@ -218,6 +325,21 @@ def check_consistency(config):
                 "share results/training/ with the training runs; rename the experiment"
             )
         check_training(training)
+        _check_memory("training", resources.train_mem_mb(training), config)
+
+
+def _check_memory(key, mem_mb, config):
+    """Refuse a job whose estimated peak memory (``glorot.resources``) exceeds
+    the config's budget, before any job starts rather than with a MemoryError
+    mid-run."""
+    budget = config["max_job_mem_mb"]
+    if mem_mb > budget:
+        raise ConfigError(
+            f"config key {key}: one job of it needs about {mem_mb} MB "
+            f"(glorot.resources), more than max_job_mem_mb = {budget}; make "
+            "the widths, chunk_size or examples smaller, or raise max_job_mem_mb "
+            "if the machine has the memory"
+        )
 
 
 def check_training(training):

@@ -1,8 +1,8 @@
 """Facts of Glorot & Bengio (2010) that the code compares with or follows:
 one home for each (docs/paper-notes.md quotes where in the paper they are).
 
-Plain Python values only, so the Snakefile can import this module without
-numpy."""
+Plain Python values only (no imports): the Snakefile imports this module
+while it is parsed."""
 
 # Table 1, Shapeset-3x2 column: test error (%) of the 5-layer networks after
 # training, by (activation, init), with the paper's name of the model.

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from . import compare  # noqa: E402
-from .quantities import VARIANCE_QUANTITIES  # noqa: E402
+from .quantities import HISTOGRAM_QUANTITIES, VARIANCE_QUANTITIES  # noqa: E402
 
 INIT_COLORS = {"standard": "tab:red", "normalized": "tab:blue", "he": "tab:green"}
 # The one name of each init in every figure.
@@ -27,7 +27,6 @@ QUANTITY_LABELS = {
     "backprop_gradient": r"back-propagated gradients $\partial C/\partial s^i$",
     "weight_gradient": r"weight gradients $\partial C/\partial W^i$",
 }
-QUANTITY_ORDER = VARIANCE_QUANTITIES
 PREDICTION_STYLES = {
     "predicted_glorot": ("-", "linear regime, corrected bounds"),
     "predicted_meanfield": ("--", "mean-field"),
@@ -90,7 +89,7 @@ def variance_by_layer_figure(
     experiment,
     activations,
     inits,
-    quantities=("activation", "backprop_gradient", "weight_gradient"),
+    quantities=HISTOGRAM_QUANTITIES,
 ):
     """Grid: one column per quantity, one row per activation (in the order given);
     measured means with 95% intervals as markers per init, predictions as lines
@@ -293,7 +292,7 @@ def agreement_figure(
     experiment,
     activations,
     inits,
-    quantities=QUANTITY_ORDER,
+    quantities=VARIANCE_QUANTITIES,
     predictions=tuple(AGREEMENT_STYLES),
 ):
     """Prediction / measurement per layer on a linear axis, one row per

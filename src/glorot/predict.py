@@ -6,7 +6,6 @@ from . import theory
 from .initializers import weight_variance
 from .quantities import VARIANCE_QUANTITIES
 
-GLOROT_QUANTITIES = VARIANCE_QUANTITIES
 COLUMNS = [
     "activation",
     "init",
@@ -39,7 +38,7 @@ def prediction_table(widths, inits, activations, inputs):
         printed = theory.glorot(widths, var_w, inputs, printed=True)
         for activation in activations:
             meanfield = theory.meanfield(widths, var_w, activation, inputs)
-            for quantity in GLOROT_QUANTITIES:
+            for quantity in VARIANCE_QUANTITIES:
                 for layer, value in enumerate(meanfield[quantity]):
                     rows.append(
                         (

@@ -17,7 +17,8 @@ VARIANCE_QUANTITIES = (
 )
 # What ``glorot.measure`` records per layer: the above and f'(s^i).
 MEASURED_QUANTITIES = (*VARIANCE_QUANTITIES, "activation_derivative")
-# The quantities histogrammed per layer (the paper's Figures 6-8).
+# The quantities histogrammed per layer (the paper's Figures 6-8), also the
+# columns of the variance-by-layer figure.
 HISTOGRAM_QUANTITIES = ("activation", "backprop_gradient", "weight_gradient")
 
 # The columns of a training run's tables (rule train), written by

@@ -1,9 +1,22 @@
-"""Resource requests of the measure job, computed from the experiment's size.
+"""Resource requests (memory, runtime) of the workflow's heavy jobs, computed
+from the config: the measure and jacobian jobs of an experiment, a training
+run and a stored training stream. Generous upper bounds, for schedulers
+(SLURM) that kill a job past its request; ``glorot.config`` also refuses a
+config whose jobs would need more than its ``max_job_mem_mb``, before any job.
 
-Generous upper bounds, for schedulers (SLURM) that kill a job past its request.
+Only the Shapeset-3x2 module's sizes are imported (no pandas, no scipy), so
+the Snakefile can call these while it is parsed.
 """
 
 import math
+
+from .shapeset import CLASS_NAMES, N_PIXELS
+
+# Shapeset-3x2 inputs and classes, the ends of every training network.
+N_INPUTS = N_PIXELS
+N_CLASSES = len(CLASS_NAMES)
+# Examples per forward chunk of an evaluation (glorot.training.evaluation).
+EVAL_CHUNK = 1000
 
 # Conservative single-thread rate of the measure kernel; a laptop core does
 # several times this (see benchmarks/), so the runtime request has headroom.
@@ -49,3 +62,83 @@ def measure_runtime_min(experiment):
     macs = sum(n * m for n, m in zip(widths[:-1], widths[1:]))
     flops = 4 * macs * experiment["examples"] * len(experiment["activations"])
     return 5 + math.ceil(flops / MEASURE_FLOPS_PER_SECOND / 60)
+
+
+# Single-thread rates for the runtime request (SLURM kills a job past it),
+# about half of what benchmarks/ measured on a shared 2-core virtual machine:
+# the SGD step of the 5 x 1000 network at 157 updates/s is 47 GFLOP/s (it is
+# bound by memory traffic, not arithmetic), Shapeset generation 28,000-57,000
+# images/s. A run that still overruns resumes from its checkpoint when the
+# job is resubmitted (docs/training.md).
+TRAIN_FLOPS_PER_SECOND = 2e10
+TRAIN_IMAGES_PER_SECOND = 10000
+TRAIN_SECONDS_PER_UPDATE_OVERHEAD = 2e-4  # Python per update, whatever the size
+TRAIN_PYTHON_BASELINE_MB = 400
+
+
+def _macs_per_example(widths):
+    return sum(n * m for n, m in zip(widths[:-1], widths[1:]))
+
+
+def train_mem_mb(training):
+    """Peak memory (MB) of one training run under the ``training`` config."""
+    widths = [N_INPUTS, *training["hidden_widths"], N_CLASSES]
+    b = 8 if training["dtype"] == "float64" else 4
+    params = _macs_per_example(widths) + sum(widths[1:])
+    # Weights, a loaded checkpoint's copy and the arrays of np.savez.
+    parameters = 3 * params * b
+    # Two cached training blocks plus the generator's temporaries (one block).
+    blocks = 3 * training["block_size"] * (N_INPUTS * b + 8)
+    # Validation and test sets, held whole, and the eval passes of one chunk.
+    sets = (training["validation_size"] + training["test_size"]) * (N_INPUTS * b + 8)
+    passes = 4 * max(EVAL_CHUNK, training["test_examples"]) * sum(widths) * 8
+    evaluations = training["updates"] // training["eval_every"] + 2
+    rows = evaluations * (4 * len(widths) + 4) * 40 * 3
+    hist = evaluations * len(widths) * (training["histograms"]["bins"] + 2) * 8 * 3
+    total = parameters + blocks + sets + passes + rows + hist
+    return TRAIN_PYTHON_BASELINE_MB + math.ceil(total / 1e6)
+
+
+def train_runtime_min(training):
+    """Wall-clock minutes of one training run under the ``training`` config:
+    the SGD updates (forward, backward, update: 6 flops per weight and
+    example), the generated training stream and the evaluations."""
+    widths = [N_INPUTS, *training["hidden_widths"], N_CLASSES]
+    macs = _macs_per_example(widths)
+    updates = training["updates"]
+    batch = training["batch_size"]
+    step_seconds = updates * (
+        6 * macs * batch / TRAIN_FLOPS_PER_SECOND + TRAIN_SECONDS_PER_UPDATE_OVERHEAD
+    )
+    data_seconds = updates * batch / TRAIN_IMAGES_PER_SECOND
+    evaluations = updates // training["eval_every"] + 2
+    eval_examples = training["validation_size"] + training["test_size"]
+    eval_flops = 2 * macs * eval_examples + 6 * macs * training["test_examples"]
+    eval_seconds = evaluations * eval_flops / TRAIN_FLOPS_PER_SECOND
+    return 5 + math.ceil((step_seconds + data_seconds + eval_seconds) / 60)
+
+
+def stream_mem_mb(block_size):
+    """Peak memory (MB) of writing a stored training stream: one block's index,
+    grey levels and labels, and the generator's temporaries (a block's worth
+    of float64 pixels at most); the file itself is written through a memory
+    map, page by page."""
+    return TRAIN_PYTHON_BASELINE_MB + math.ceil(block_size * (N_INPUTS * 9 + 40) / 1e6)
+
+
+# Resource requests of a job writing one split: generous upper bounds, for
+# schedulers (SLURM) that kill a job past its request. Measured: 100,000 images
+# peak at 470 MB and take 5 s on one core, generation and writing together.
+SPLIT_BASELINE_MB = 400  # Python with numpy, plus one batch of temporaries (40 MB)
+SPLIT_IMAGES_PER_SECOND = 4000  # several times below the benchmark
+
+
+def split_mem_mb(size):
+    """Peak memory (MB) of generating and writing ``size`` images: the float32
+    images and int64 labels are held whole before writing."""
+    return SPLIT_BASELINE_MB + math.ceil(size * (N_PIXELS * 4 + 8) / 1e6)
+
+
+def split_runtime_min(size):
+    """Wall-clock minutes of generating and writing ``size`` images."""
+    return 5 + math.ceil(size / SPLIT_IMAGES_PER_SECOND / 60)

@@ -51,7 +51,6 @@ half-plane of every edge; the overlap of two convex objects is the per-row
 intersection of their intervals, so rejection sampling needs no masks.
 """
 
-import math
 import zipfile
 from typing import NamedTuple
 
@@ -408,24 +407,6 @@ def generate_indexed(rng, n, neg=False, dtype=np.float32):
         index[start:stop], palette[start:stop] = render_indexed(scene, neg, dtype)
         labels[start:stop] = class_label(scene.kinds)
     return index, palette, labels
-
-
-# Resource requests of a job writing one split: generous upper bounds, for
-# schedulers (SLURM) that kill a job past its request. Measured: 100,000 images
-# peak at 470 MB and take 5 s on one core, generation and writing together.
-JOB_BASELINE_MB = 400  # Python with numpy, plus one batch of temporaries (40 MB)
-SPLIT_IMAGES_PER_SECOND = 4000  # several times below the benchmark
-
-
-def split_mem_mb(size):
-    """Peak memory (MB) of generating and writing ``size`` images: the float32
-    images and int64 labels are held whole before writing."""
-    return JOB_BASELINE_MB + math.ceil(size * (N_PIXELS * 4 + 8) / 1e6)
-
-
-def split_runtime_min(size):
-    """Wall-clock minutes of generating and writing ``size`` images."""
-    return 5 + math.ceil(size / SPLIT_IMAGES_PER_SECOND / 60)
 
 
 # Zip's earliest representable time, stamped on every entry of ``write_npz``.

@@ -1,43 +1,45 @@
 import os
-import sys
 
-from snakemake.utils import validate
-
-# The library of this repository, src/glorot, first on the path of the
-# Snakefile and of every job (which inherit PYTHONPATH): the rules find it
-# without `pip install -e .`, in the `--sdm conda` environment
-# (workflow/envs/glorot.yaml installs what it imports) and when this workflow
-# is used as a module from another directory.
-GLOROT_SRC = os.path.normpath(os.path.join(str(workflow.current_basedir), "../../src"))
-if sys.path[:1] != [GLOROT_SRC]:
-    sys.path.insert(0, GLOROT_SRC)
-os.environ.update(
-    PYTHONPATH=os.pathsep.join(
-        [GLOROT_SRC, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    )
-)
-
+from glorot import paper
 from glorot.config import (
     ConfigError,
-    check,
     experiment_constraint,
     init_constraint,
+    load,
     network_experiment_constraint,
     training_activation_constraint,
     training_seed_constraint,
 )
-from glorot import paper
-from glorot.resources import measure_mem_mb, measure_runtime_min
-from glorot.shapeset import split_mem_mb, split_runtime_min
+from glorot.resources import (
+    measure_mem_mb,
+    measure_runtime_min,
+    split_mem_mb,
+    split_runtime_min,
+)
 
-# One readable message for a bad key or value, before any job runs; every
-# rule of validity is in the schema and glorot.config.
+# The glorot library is installed in the workflow's environment (README:
+# `pip install -r requirements.txt -e .`), not found through sys.path. Under
+# --sdm conda, workflow/envs/glorot.post-deploy.sh installs it into the rules'
+# environment from this repository, which it finds here.
+os.environ.setdefault(
+    "GLOROT_ROOT",
+    os.path.normpath(os.path.join(str(workflow.current_basedir), "../..")),
+)
+
+# Validity is decided once, by glorot.config.load (the schema plus the
+# rules between keys): one readable message for a bad key or value, before
+# any job runs; the config it returns, with the schema's defaults filled in,
+# is the one every rule uses.
 try:
-    check(config, workflow.source_path("../schemas/config.schema.yaml"))
+    config.update(
+        load(
+            config,
+            workflow.source_path("../schemas/config.schema.yaml"),
+            workflow.configfiles,
+        )
+    )
 except ConfigError as error:
     raise WorkflowError(str(error)) from None
-# The snakemake-workflows convention; it also fills in the schema's defaults.
-validate(config, schema="../schemas/config.schema.yaml")
 
 EXPERIMENTS = config["experiments"]
 

@@ -44,8 +44,10 @@ rule train:
     resources:
         mem_mb=training_mem,
         runtime=training_runtime,
+    # Only what this run's numbers depend on: adding a model, a learning rate
+    # or a seed to the grid does not rerun the finished runs.
     params:
-        training=TRAINING,
+        training=run_settings(TRAINING),
         seed=config["seed"],
         checkpoint="results/training/checkpoints/{activation}_{init}_lr{lr}_seed{seed}.npz",
     script:

@@ -2,14 +2,10 @@
 # functions), which includes this file; both only with a `training` key in
 # the config.
 
-from glorot import paper, shapeset
-from glorot.training import (
-    learning_rate_label,
-    stream_blocks,
-    stream_mem_mb,
-    train_mem_mb,
-    train_runtime_min,
-)
+from glorot import paper
+from glorot.resources import stream_mem_mb, train_mem_mb, train_runtime_min
+from glorot.training.run import learning_rate_label, run_settings
+from glorot.training.stream import stream_blocks
 
 TRAINING = config["training"]
 TRAINING_ACTIVATION = training_activation_constraint(TRAINING, learning_rate_label)
@@ -83,7 +79,7 @@ def training_stream_mem(wildcards):
 
 def training_stream_runtime(wildcards):
     p = training_stream_params()
-    return shapeset.split_runtime_min(p["blocks"] * p["block_size"])
+    return split_runtime_min(p["blocks"] * p["block_size"])
 
 
 def training_setting(key):

@@ -4,6 +4,7 @@ measurement's interval and the agreement zone."""
 import pandas as pd
 
 from glorot import limits, plotting
+from glorot.quantities import VARIANCE_QUANTITIES
 from glorot.workflow_io import start
 
 log = start(snakemake.log[0], snakemake.threads)
@@ -14,9 +15,9 @@ fig = plotting.agreement_figure(
 )
 # A measured 0 (float32 underflow) has no finite ratio: say so in the panel.
 pairs = [(a, i) for a in exp["activations"] for i in exp["inits"]]
-columns = len(plotting.QUANTITY_ORDER)
+columns = len(VARIANCE_QUANTITIES)
 axes = [fig.axes[r * columns : (r + 1) * columns] for r in range(len(pairs))]
-undrawn = limits.mark_undrawn_ratios(axes, table, pairs, plotting.QUANTITY_ORDER)
+undrawn = limits.mark_undrawn_ratios(axes, table, pairs, VARIANCE_QUANTITIES)
 if undrawn:
     log.warning("%d cells have measured 0 and are not drawn (see summary.md)", undrawn)
 plotting.save(fig, snakemake.output.png, snakemake.output.pdf)

@@ -3,6 +3,7 @@
 import pandas as pd
 
 from glorot import limits, plotting
+from glorot.quantities import HISTOGRAM_QUANTITIES
 from glorot.workflow_io import start
 
 log = start(snakemake.log[0], snakemake.threads)
@@ -12,7 +13,7 @@ fig = plotting.variance_by_layer_figure(
     table, snakemake.wildcards.experiment, exp["activations"], exp["inits"]
 )
 # A log axis drops a measured 0 (float32 underflow): say so in the panel.
-quantities = ("activation", "backprop_gradient", "weight_gradient")
+quantities = HISTOGRAM_QUANTITIES
 axes = [
     fig.axes[r * len(quantities) : (r + 1) * len(quantities)]
     for r in range(len(exp["activations"]))

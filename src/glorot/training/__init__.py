@@ -21,80 +21,67 @@ Modules, one concern each (every name is also importable from here):
 - ``checkpoint``: the recorded rows and the checkpoint file.
 - ``loop``: ``train``, which ties these together, and its Result.
 - ``selection``: learning-rate selection and Table 1.
-- ``resources``: memory and runtime requested by a training job.
+Memory and runtime requested by a training job: ``glorot.resources``.
+
+The names are imported on first use (PEP 562), so that importing one
+submodule (the Snakefile imports ``run``) does not import pandas and scipy.
 """
 
-from .checkpoint import (
-    CHECKPOINT_VERSION,
-    CURVE_QUANTITIES,
-    STATUSES,
-    load_checkpoint,
-    save_checkpoint,
-)
-from .evaluation import EVAL_CHUNK, error_and_cost, layer_statistics
-from .loop import CURVE_COLUMNS, HISTOGRAM_COLUMNS, MAX_COST, Result, train
-from .resources import (
-    TRAIN_FLOPS_PER_SECOND,
-    TRAIN_IMAGES_PER_SECOND,
-    TRAIN_SECONDS_PER_UPDATE_OVERHEAD,
-    TRAIN_PYTHON_BASELINE_MB,
-    stream_mem_mb,
-    train_mem_mb,
-    train_runtime_min,
-)
-from .run import (
-    N_CLASSES,
-    N_INPUTS,
-    Run,
-    learning_rate_label,
-    run_from_config,
-)
-from .selection import (
-    PAPER_TABLE1_SHAPESET,
-    final_values,
-    model_label,
-    select_learning_rates,
-    table1,
-)
-from .sgd import SGDStep, gradients, initial_parameters, sgd_step
-from .stream import TrainingStream, stream_blocks, write_stream
+import importlib
 
-__all__ = [
-    "TRAIN_FLOPS_PER_SECOND",
-    "TRAIN_IMAGES_PER_SECOND",
-    "TRAIN_SECONDS_PER_UPDATE_OVERHEAD",
-    "CHECKPOINT_VERSION",
-    "CURVE_COLUMNS",
-    "EVAL_CHUNK",
-    "HISTOGRAM_COLUMNS",
-    "MAX_COST",
-    "N_CLASSES",
-    "N_INPUTS",
-    "PAPER_TABLE1_SHAPESET",
-    "TRAIN_PYTHON_BASELINE_MB",
-    "CURVE_QUANTITIES",
-    "STATUSES",
-    "Result",
-    "Run",
-    "SGDStep",
-    "TrainingStream",
-    "error_and_cost",
-    "final_values",
-    "gradients",
-    "initial_parameters",
-    "layer_statistics",
-    "learning_rate_label",
-    "load_checkpoint",
-    "model_label",
-    "run_from_config",
-    "save_checkpoint",
-    "select_learning_rates",
-    "sgd_step",
-    "stream_blocks",
-    "stream_mem_mb",
-    "table1",
-    "train",
-    "train_mem_mb",
-    "train_runtime_min",
-    "write_stream",
-]
+# name -> the module (relative to this package) that defines it
+_HOMES = {
+    "CHECKPOINT_VERSION": ".checkpoint",
+    "CURVE_QUANTITIES": ".checkpoint",
+    "STATUSES": ".checkpoint",
+    "load_checkpoint": ".checkpoint",
+    "save_checkpoint": ".checkpoint",
+    "error_and_cost": ".evaluation",
+    "layer_statistics": ".evaluation",
+    "CURVE_COLUMNS": ".loop",
+    "HISTOGRAM_COLUMNS": ".loop",
+    "MAX_COST": ".loop",
+    "Result": ".loop",
+    "train": ".loop",
+    "EVAL_CHUNK": "..resources",
+    "N_CLASSES": "..resources",
+    "N_INPUTS": "..resources",
+    "TRAIN_FLOPS_PER_SECOND": "..resources",
+    "TRAIN_IMAGES_PER_SECOND": "..resources",
+    "TRAIN_SECONDS_PER_UPDATE_OVERHEAD": "..resources",
+    "TRAIN_PYTHON_BASELINE_MB": "..resources",
+    "stream_mem_mb": "..resources",
+    "train_mem_mb": "..resources",
+    "train_runtime_min": "..resources",
+    "Run": ".run",
+    "learning_rate_label": ".run",
+    "run_from_config": ".run",
+    "run_settings": ".run",
+    "RUN_KEYS": ".run",
+    "PAPER_TABLE1_SHAPESET": ".selection",
+    "final_values": ".selection",
+    "model_label": ".selection",
+    "select_learning_rates": ".selection",
+    "table1": ".selection",
+    "SGDStep": ".sgd",
+    "gradients": ".sgd",
+    "initial_parameters": ".sgd",
+    "sgd_step": ".sgd",
+    "TrainingStream": ".stream",
+    "stream_blocks": ".stream",
+    "write_stream": ".stream",
+}
+
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name):
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_HOMES[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted({*globals(), *_HOMES})

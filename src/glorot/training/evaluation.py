@@ -8,8 +8,9 @@ import numpy as np
 from .. import activations, network
 from ..moments import Histogram, array_moments, weight_gradient_moments
 
-# Rows of the validation and test sets pushed through the network at a time.
-EVAL_CHUNK = 1000
+# EVAL_CHUNK: rows of the validation and test sets pushed through the network
+# at a time (in glorot.resources, which sizes the job's memory from it).
+from ..resources import EVAL_CHUNK
 
 
 def error_and_cost(x, y, weights, biases, activation):

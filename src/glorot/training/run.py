@@ -4,11 +4,8 @@ names, and how it is read from the ``training`` section of the config."""
 import json
 from dataclasses import asdict, dataclass, field
 
-from .. import shapeset
-
 # Shapeset-3x2: 32 x 32 inputs, 9 classes.
-N_INPUTS = shapeset.N_PIXELS
-N_CLASSES = len(shapeset.CLASS_NAMES)
+from ..resources import N_CLASSES, N_INPUTS
 
 
 def learning_rate_label(learning_rate):
@@ -55,6 +52,29 @@ class Run:
 
     def fingerprint(self):
         return json.dumps(asdict(self), sort_keys=True)
+
+
+# The keys of the ``training`` section one run's numbers depend on (the rule
+# train's params): not the grid around it (models, learning_rates, seeds), so
+# that extending the grid leaves finished runs alone, and not the sizes of the
+# validation and test splits, which are its input files.
+RUN_KEYS = (
+    "hidden_widths",
+    "updates",
+    "batch_size",
+    "eval_every",
+    "checkpoint_every",
+    "test_examples",
+    "block_size",
+    "pixels",
+    "dtype",
+    "histograms",
+)
+
+
+def run_settings(training):
+    """The part of the ``training`` section that ``run_from_config`` reads."""
+    return {key: training[key] for key in RUN_KEYS}
 
 
 def run_from_config(training, seed, activation, init, learning_rate, run_seed):
