@@ -60,7 +60,9 @@ def gaussian_expectation_2d(g, q_a, q_b, c):
     """
     c = float(np.clip(c, -1.0, 1.0))
     alpha = np.arccos(c)
-    cuts = np.mod([np.pi / 2, 3 * np.pi / 2, alpha + np.pi / 2, alpha + 3 * np.pi / 2], 2 * np.pi)
+    cuts = np.mod(
+        [np.pi / 2, 3 * np.pi / 2, alpha + np.pi / 2, alpha + 3 * np.pi / 2], 2 * np.pi
+    )
     edges = np.unique(np.concatenate([[0.0, 2 * np.pi], cuts]))
     x, w = _angle_nodes()
     lo, hi = edges[:-1, None], edges[1:, None]
@@ -86,7 +88,10 @@ def covariance_map(q_a, q_b, c, sigma_w2, sigma_b2, activation):
     """q_ab^l = sigma_w2 E[phi(u_a) phi(u_b)] + sigma_b2 with (u_a, u_b) of
     variances q_a^{l-1}, q_b^{l-1} and correlation c^{l-1} (Poole et al. eq. 5)."""
     phi, _ = activations.get(activation)
-    return sigma_w2 * gaussian_expectation_2d(lambda a, b: phi(a) * phi(b), q_a, q_b, c) + sigma_b2
+    return (
+        sigma_w2 * gaussian_expectation_2d(lambda a, b: phi(a) * phi(b), q_a, q_b, c)
+        + sigma_b2
+    )
 
 
 def correlation_map(c, q, sigma_w2, sigma_b2, activation):
@@ -170,15 +175,17 @@ def length_map_slope(q, sigma_w2, activation):
     phi, phi_prime = activations.get(activation)
     q = _at(q)
     root = np.sqrt(q)
-    return sigma_w2 * gaussian_expectation(lambda s: (s / root) * phi(s) * phi_prime(s), q) / root
+    return (
+        sigma_w2
+        * gaussian_expectation(lambda s: (s / root) * phi(s) * phi_prime(s), q)
+        / root
+    )
 
 
 def c_star(sigma_w2, sigma_b2, activation, q=None, iterations=2000, tol=1e-13):
     """The stable fixed point c* of the correlation map at q = q*: 1 in the
     ordered phase (chi_1 <= 1), else the root below 1 reached from c = 0."""
     q = q_star(sigma_w2, sigma_b2, activation) if q is None else q
-    if not np.isfinite(q):
-        return np.nan
     if chi_1(sigma_w2, q, activation) <= 1:
         return 1.0
 
@@ -205,14 +212,15 @@ def depth_scale(slope):
 
 def fixed_point_summary(sigma_w2, sigma_b2, activation):
     """{q_star, chi1, c_star, xi_q, xi_c} predicted at one (sigma_w2, sigma_b2)."""
-    q = q_star(sigma_w2, sigma_b2, activation)
-    if not np.isfinite(q):
-        return dict(q_star=np.inf, chi1=np.nan, c_star=np.nan, xi_q=np.nan, xi_c=np.nan)
+    q_fixed = q_star(sigma_w2, sigma_b2, activation)
+    # q* = inf (relu or linear, chaotic): the maps are taken at q = Q_HUGE,
+    # where a scale-free phi gives their limit (sigma_b2 / q -> 0).
+    q = q_fixed if np.isfinite(q_fixed) else Q_HUGE
     chi = chi_1(sigma_w2, q, activation)
     c = c_star(sigma_w2, sigma_b2, activation, q)
     slope_c = chi if c == 1.0 else chi_c(c, q, sigma_w2, activation)
     return dict(
-        q_star=q,
+        q_star=q_fixed,
         chi1=chi,
         c_star=c,
         xi_q=depth_scale(length_map_slope(q, sigma_w2, activation)),

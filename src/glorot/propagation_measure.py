@@ -99,9 +99,9 @@ def measure_network(x, rng, width, depth, sigma_w2, sigma_b2, activation):
             if not np.isfinite(h).all():
                 break
             h_a, h_b = h[:, 0::2], h[:, 1::2]
-            q[layer] = (np.einsum("ij,ij->j", h_a, h_a) + np.einsum("ij,ij->j", h_b, h_b)) / (
-                2 * width
-            )
+            q[layer] = (
+                np.einsum("ij,ij->j", h_a, h_a) + np.einsum("ij,ij->j", h_b, h_b)
+            ) / (2 * width)
             one_minus_c[layer] = _one_minus_c(h_a, h_b)
             weights.append(w)
             slopes.append(phi_prime(h))

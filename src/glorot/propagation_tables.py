@@ -1,0 +1,416 @@
+"""From per-network measurements to the judged tables of the depth study
+(docs/propagation.md): propagation.csv (q^l and c^l per layer),
+depth_scales.csv (q*, chi_1, c*, xi_q, xi_c) and critical_line.csv.
+
+Intervals: a mean over independent networks has the Student-t interval of
+``glorot.compare.mean_with_ci``; a depth scale, fitted to the network-averaged
+curve, has a percentile bootstrap interval over networks (resampled with a
+stream keyed on the point, so it is the same whatever the job order).
+
+Verdicts by ``glorot.verdicts`` on the ratio predicted / measured, except
+where that ratio is ill-posed:
+
+- c (per layer and c*) is judged on 1 + c = E[(h_a + h_b)^2] / (2 q), the
+  length of the sum of the two inputs' pre-activations: c* = 0 (odd phi,
+  sigma_b2 = 0, chaotic phase) makes the ratio of c itself undefined, while
+  1 + c lies in [1, 2] wherever c* >= 0;
+- q* = 0 (sigma_b2 = 0, ordered) or inf (relu, chaotic) has no ratio: the
+  row is ``inconclusive`` with the prediction written as is.
+"""
+
+import numpy as np
+import pandas as pd
+
+from . import propagation, seeding, verdicts
+from .compare import mean_with_ci
+
+POINT = ["activation", "sigma_w2", "sigma_b2"]
+QUANTITIES = ("q_star", "chi1", "c_star", "xi_q", "xi_c")
+# The share of the deepest layers taken as the plateau (fixed point reached).
+PLATEAU_SHARE = 4
+# A depth scale is fitted where the deviation from the fixed point is below
+# this share of its value at layer 1 (the approach is exponential only near
+# the fixed point) and above NOISE_SE standard errors of itself.
+FIT_UPPER = 0.25
+NOISE_SE = 4.0
+MIN_FIT_LAYERS = 3
+BOOTSTRAP_LEVEL = 0.95
+
+
+def judge(predicted, ci_low, ci_high, margin=verdicts.DEFAULT_MARGIN, shift=0.0):
+    """(ratio_low, ratio_high, half_width, verdict) of ``predicted`` against the
+    measured interval, on the quantity shifted by ``shift`` (1 for c)."""
+    low, high = verdicts.ratio_interval(
+        np.asarray(predicted, dtype=float) + shift,
+        np.asarray(ci_low, dtype=float) + shift,
+        np.asarray(ci_high, dtype=float) + shift,
+    )
+    return (
+        low,
+        high,
+        verdicts.half_width(low, high),
+        verdicts.verdict(low, high, margin),
+    )
+
+
+def mean_interval(values):
+    """(mean, ci_low, ci_high) over networks (rows), NaN if any is missing."""
+    values = np.asarray(values, dtype=float)
+    if values.ndim == 1:
+        values = values[:, None]
+    out = np.full((3, values.shape[1]), np.nan)
+    for j in range(values.shape[1]):
+        column = values[:, j]
+        if np.isfinite(column).all():
+            out[:, j] = mean_with_ci(column)[:3]
+    return out
+
+
+def plateau(curves):
+    """Per network, the mean of its deepest 1/PLATEAU_SHARE layers."""
+    curves = np.asarray(curves, dtype=float)
+    return curves[:, -max(1, curves.shape[1] // PLATEAU_SHARE) :].mean(axis=1)
+
+
+def approach(curves, fixed_point=None):
+    """(deviation, standard error) per layer of the network-averaged curve's
+    approach to its fixed point: |mean^l - fixed_point| when the fixed point
+    is known exactly (c* = 1), else the step |mean^l - mean^{l+1}|, which
+    decays at the same rate (A r^l (1 - r)) and needs no estimate of the
+    fixed point (a plateau average would carry the approach's own tail)."""
+    curves = np.asarray(curves, dtype=float)
+    values = (
+        curves - fixed_point
+        if fixed_point is not None
+        else curves[:, :-1] - curves[:, 1:]
+    )
+    n = values.shape[0]
+    return np.abs(values.mean(axis=0)), values.std(axis=0, ddof=1) / np.sqrt(n)
+
+
+def fit_window(curves, fixed_point=None):
+    """Layers (0-based) where the approach is fitted: from where its
+    deviation fell below FIT_UPPER of its first value (exponential only near
+    the fixed point) to before it first comes within NOISE_SE standard
+    errors of 0. Empty if fewer than MIN_FIT_LAYERS."""
+    deviation, se = approach(curves, fixed_point)
+    layers = []
+    for layer in range(deviation.size):
+        if deviation[layer] <= NOISE_SE * se[layer] or deviation[layer] == 0:
+            break
+        if deviation[layer] <= FIT_UPPER * deviation[0]:
+            layers.append(layer)
+    return np.array(layers if len(layers) >= MIN_FIT_LAYERS else [], dtype=int)
+
+
+def decay_rate(curves, layers, fixed_point=None):
+    """1 / xi: minus the least-squares slope of log(deviation) over ``layers``
+    (Schoenholz et al.: |q^l - q*| ~ exp(-l / xi_q), same for c)."""
+    deviation = approach(curves, fixed_point)[0][layers]
+    if layers.size < MIN_FIT_LAYERS or not (deviation > 0).all():
+        return np.nan
+    return -np.polyfit(layers.astype(float), np.log(deviation), 1)[0]
+
+
+def fit_depth_scale(curves, rng, fixed_point=None, resamples=200):
+    """(xi, ci_low, ci_high) fitted to per-network ``curves`` (networks, layers).
+
+    The window is chosen once on all networks; the interval is the percentile
+    bootstrap over networks of the rate 1/xi, mapped to xi (a rate interval
+    reaching 0 or below gives ci_high = inf).
+    """
+    curves = np.asarray(curves, dtype=float)
+    if not np.isfinite(curves).all():
+        return np.nan, np.nan, np.nan
+    layers = fit_window(curves, fixed_point)
+    rate = decay_rate(curves, layers, fixed_point)
+    if not np.isfinite(rate) or rate <= 0:
+        return np.nan, np.nan, np.nan
+    n = curves.shape[0]
+    rates = np.array(
+        [
+            decay_rate(curves[rng.integers(0, n, n)], layers, fixed_point)
+            for _ in range(resamples)
+        ]
+    )
+    tail = (1 - BOOTSTRAP_LEVEL) / 2 * 100
+    low, high = np.nanpercentile(rates, [tail, 100 - tail])
+    return 1 / rate, 1 / high, (1 / low if low > 0 else np.inf)
+
+
+def bootstrap_generator(seed, activation, sigma_w2, sigma_b2, quantity):
+    return np.random.default_rng(
+        seeding.seed_sequence(
+            seed,
+            "propagation-bootstrap",
+            activation,
+            str(sigma_w2),
+            str(sigma_b2),
+            quantity,
+        )
+    )
+
+
+# --- The per-network records --------------------------------------------------
+
+RECORD_COLUMNS = POINT + [
+    "network",
+    "pair",
+    "layer",
+    "q",
+    "one_minus_c",
+    "gradient_factor",
+]
+# Read back as text: a sigma is written as the config wrote it.
+RECORD_DTYPES = {"sigma_w2": str, "sigma_b2": str, "pair": str}
+
+
+def network_records(point, network, labels, q, one_minus_c, gradient_factor):
+    """The long table of one network: a row per (pair, layer 1..depth); the
+    gradient factor of layer l (|delta^l|^2 / |delta^{l+1}|^2) on every pair's
+    row, NaN at the top layer."""
+    depth, pairs = q.shape
+    factor = np.append(gradient_factor, np.nan)
+    return pd.DataFrame(
+        {
+            "activation": point[0],
+            "sigma_w2": point[1],
+            "sigma_b2": point[2],
+            "network": network,
+            "pair": np.repeat(labels, depth),
+            "layer": np.tile(np.arange(1, depth + 1), pairs),
+            "q": q.T.ravel(),
+            "one_minus_c": one_minus_c.T.ravel(),
+            "gradient_factor": np.tile(factor, pairs),
+        },
+        columns=RECORD_COLUMNS,
+    )
+
+
+def curves(records, value, pairs):
+    """(networks, layers) array of ``value``, averaged over ``pairs``, for the
+    records of one point; networks in index order."""
+    chosen = records[records["pair"].isin(pairs)]
+    table = chosen.pivot_table(
+        index="network", columns="layer", values=value, aggfunc="mean", dropna=False
+    )
+    return table.sort_index().to_numpy(dtype=float)
+
+
+def _points(records):
+    return records[POINT].drop_duplicates().itertuples(index=False, name=None)
+
+
+def _of(records, point):
+    a, w, b = point
+    return records[
+        (records["activation"] == a)
+        & (records["sigma_w2"] == w)
+        & (records["sigma_b2"] == b)
+    ]
+
+
+# --- propagation.csv ------------------------------------------------------------
+
+
+def propagation_table(records, moments, margin=verdicts.DEFAULT_MARGIN):
+    """Per (point, pair, layer): measured q and c (means over networks with
+    95% intervals) and their predictions by the length and correlation maps
+    from the pair's own input moments ``moments[pair] = (q_a, q_b, q_ab)``."""
+    rows = []
+    for point in _points(records):
+        sub = _of(records, point)
+        activation, sigma_w2, sigma_b2 = point
+        for pair in sorted(sub["pair"].unique()):
+            q = curves(sub, "q", [pair])
+            c = 1 - curves(sub, "one_minus_c", [pair])
+            depth = q.shape[1]
+            q_aa, q_bb, c_pred = propagation.two_input_maps(
+                *moments[pair], depth, float(sigma_w2), float(sigma_b2), activation
+            )
+            table = {"layer": np.arange(1, depth + 1)}
+            for name, values, predicted, shift in (
+                ("q", q, (q_aa + q_bb) / 2, 0.0),
+                ("c", c, c_pred, 1.0),
+            ):
+                mean, low, high = mean_interval(values)
+                r_low, r_high, half, verdict = judge(
+                    predicted, low, high, margin, shift
+                )
+                table.update(
+                    {
+                        f"{name}_predicted": predicted,
+                        f"{name}_measured": mean,
+                        f"{name}_ci_low": low,
+                        f"{name}_ci_high": high,
+                        f"{name}_half_width": half,
+                        f"{name}_verdict": verdict,
+                    }
+                )
+            frame = pd.DataFrame(table)
+            frame.insert(0, "pair", pair)
+            for i, key in enumerate(POINT):
+                frame.insert(i, key, point[i])
+            frame.insert(len(POINT) + 1, "networks", q.shape[0])
+            rows.append(frame)
+    return pd.concat(rows, ignore_index=True)
+
+
+# --- depth_scales.csv -----------------------------------------------------------
+
+
+def measured_fixed_points(records, pairs, seed):
+    """{quantity: (measured, ci_low, ci_high)} at one point from the records
+    of the Gaussian ``pairs`` (inputs of mean square 1 and chosen correlation).
+
+    q*, c*: per network the plateau (deepest quarter) of q^l and c^l, then
+    the t interval over networks. chi_1: per network the mean gradient factor
+    over the deepest half of the layers (q^l at its fixed point), t interval.
+    xi_q: fit of q^l's approach to its plateau. xi_c: fit of 1 - c^l's decay
+    to 0 unless the measured chi_1 is above 1 (then c^l's approach to its
+    plateau), on the pair whose start is farthest from it.
+    """
+    activation, sigma_w2, sigma_b2 = records[POINT].iloc[0]
+    q = curves(records, "q", pairs)
+    one_minus_c = {p: curves(records, "one_minus_c", [p]) for p in pairs}
+    factor = curves(records, "gradient_factor", pairs[:1])[:, :-1]
+    depth = q.shape[1]
+    out = {
+        "q_star": tuple(mean_interval(plateau(q))[:, 0]),
+        "c_star": tuple(
+            mean_interval(plateau(1 - np.mean(list(one_minus_c.values()), axis=0)))[
+                :, 0
+            ]
+        ),
+        "chi1": tuple(mean_interval(factor[:, depth // 2 :].mean(axis=1))[:, 0]),
+    }
+
+    def rng(quantity):
+        return bootstrap_generator(seed, activation, sigma_w2, sigma_b2, quantity)
+
+    out["xi_q"] = fit_depth_scale(q, rng("xi_q"))
+    chaotic = out["chi1"][1] > 1
+    star = 1 - out["c_star"][0]
+    pair = max(pairs, key=lambda p: abs(np.mean(one_minus_c[p][:, 0]) - star))
+    if chaotic:
+        out["xi_c"] = fit_depth_scale(1 - one_minus_c[pair], rng("xi_c"))
+    else:
+        out["xi_c"] = fit_depth_scale(one_minus_c[pair], rng("xi_c"), fixed_point=0.0)
+    return out
+
+
+def depth_scales_table(records, pairs, seed, margin=verdicts.DEFAULT_MARGIN):
+    """One row per (point, quantity in QUANTITIES): predicted (mean field at
+    the fixed point), measured with its interval, ratio interval, resolution
+    and verdict (c* judged on 1 + c*)."""
+    rows = []
+    for point in _points(records):
+        theory = propagation.fixed_point_summary(
+            float(point[1]), float(point[2]), point[0]
+        )
+        measured = measured_fixed_points(_of(records, point), pairs, seed)
+        networks = _of(records, point)["network"].nunique()
+        for quantity in QUANTITIES:
+            predicted = theory[quantity]
+            value, low, high = measured[quantity]
+            shift = 1.0 if quantity == "c_star" else 0.0
+            # A prediction of 0 or inf has no ratio (q* at sigma_b2 = 0, relu chaotic).
+            judged = (
+                predicted
+                if np.isfinite(predicted) and predicted + shift > 0
+                else np.nan
+            )
+            r_low, r_high, half, verdict = judge(judged, low, high, margin, shift)
+            rows.append(
+                (
+                    *point,
+                    quantity,
+                    predicted,
+                    value,
+                    low,
+                    high,
+                    float(r_low),
+                    float(r_high),
+                    float(half),
+                    str(verdict),
+                    "1+c" if shift else "ratio",
+                    networks,
+                )
+            )
+    return pd.DataFrame(
+        rows,
+        columns=POINT
+        + [
+            "quantity",
+            "predicted",
+            "measured",
+            "ci_low",
+            "ci_high",
+            "ratio_low",
+            "ratio_high",
+            "half_width",
+            "verdict",
+            "judged_on",
+            "networks",
+        ],
+    )
+
+
+# --- critical_line.csv ----------------------------------------------------------
+
+
+def crossing(x, y, level=1.0):
+    """The x where the piecewise-linear y(x) first crosses ``level`` upward
+    (NaN if it does not within the grid)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    for i in range(len(x) - 1):
+        if np.isfinite(y[i : i + 2]).all() and y[i] < level <= y[i + 1]:
+            return x[i] + (level - y[i]) * (x[i + 1] - x[i]) / (y[i + 1] - y[i])
+    return np.nan
+
+
+def critical_line_table(depth_scales, margin=verdicts.DEFAULT_MARGIN):
+    """Per (activation, sigma_b2): the predicted critical sigma_w2 (chi_1 = 1)
+    and the measured one, where the measured chi_1 crosses 1 along the
+    sigma_w2 grid (linear interpolation), with the interval between the
+    crossings of the upper and the lower ends of the chi_1 intervals."""
+    chi = depth_scales[depth_scales["quantity"] == "chi1"]
+    rows = []
+    for (activation, sigma_b2), group in chi.groupby(
+        ["activation", "sigma_b2"], sort=True
+    ):
+        group = group.assign(w=group["sigma_w2"].astype(float)).sort_values("w")
+        measured = crossing(group["w"], group["measured"])
+        low = crossing(group["w"], group["ci_high"])
+        high = crossing(group["w"], group["ci_low"])
+        predicted = propagation.critical_sigma_w2(float(sigma_b2), activation)
+        r_low, r_high, half, verdict = judge(predicted, low, high, margin)
+        rows.append(
+            (
+                activation,
+                sigma_b2,
+                predicted,
+                measured,
+                low,
+                high,
+                float(r_low),
+                float(r_high),
+                float(half),
+                str(verdict),
+            )
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "activation",
+            "sigma_b2",
+            "predicted_sigma_w2",
+            "measured_sigma_w2",
+            "ci_low",
+            "ci_high",
+            "ratio_low",
+            "ratio_high",
+            "half_width",
+            "verdict",
+        ],
+    )
