@@ -180,7 +180,7 @@ def test_tables_keep_sigmas_verbatim_and_judge():
             rng = M.network_generator(1, "tanh", sigma_w2, "0.05", 8, 64, n)
             result = M.measure_network(x, rng, 64, 8, float(sigma_w2), 0.05, "tanh")
             records.append(
-                T.network_records(("tanh", sigma_w2, "0.05"), n, labels, *result)
+                M.network_records(("tanh", sigma_w2, "0.05"), n, labels, *result)
             )
     records = pd.concat(records, ignore_index=True)
     prop = T.propagation_table(records, moments)

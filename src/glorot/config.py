@@ -218,6 +218,8 @@ def check_consistency(config):
                 "share results/training/ with the training runs; rename the experiment"
             )
         check_training(training)
+    if config.get("propagation") is not None:
+        check_propagation(config["propagation"], config)
 
 
 def check_training(training):
@@ -234,6 +236,35 @@ def check_training(training):
             raise ConfigError(
                 f"config key training.models: {model} appears more than once"
             )
+
+
+def check_propagation(section, config):
+    """Rules between keys of the ``propagation`` section (defaults filled in)."""
+    from .propagation_measure import network_mem_mb
+
+    name = section["name"]
+    taken = dict(RESERVED_NAMES, **{e: "an experiment" for e in config["experiments"]})
+    if config.get("training") is not None:
+        taken["training"] = "the training runs"
+    if name in taken:
+        raise ConfigError(
+            f"config key propagation.name = {name!r}: would share results/{name}/ "
+            f"with {taken[name]}; rename it"
+        )
+    pairs = section["shapeset_pairs"]
+    if 2 * pairs > section["shapeset_examples"]:
+        raise ConfigError(
+            f"config key propagation.shapeset_pairs = {pairs}: needs {2 * pairs} images, "
+            f"more than propagation.shapeset_examples = {section['shapeset_examples']}"
+        )
+    columns = 2 * (len(section["gaussian_correlations"]) + pairs)
+    mem = network_mem_mb(section["width"], section["depth"], columns)
+    if mem > section["max_job_mem_mb"]:
+        raise ConfigError(
+            f"config key propagation.width = {section['width']} with propagation.depth = "
+            f"{section['depth']}: a network job needs about {mem} MB, more than "
+            f"propagation.max_job_mem_mb = {section['max_job_mem_mb']}"
+        )
 
 
 # --- Which targets a config asks for -----------------------------------------

@@ -19,8 +19,38 @@ whatever the grouping of networks into jobs.
 """
 
 import numpy as np
+import pandas as pd
 
 from . import activations, seeding
+
+POINT = ["activation", "sigma_w2", "sigma_b2"]
+
+# Every input pair has this many entries (Shapeset-3x2's 32 x 32 pixels), so the
+# Gaussian and the image pairs go through the same first layer.
+N_IN = 1024
+
+
+def network_mem_mb(width, depth, columns, n_in=N_IN):
+    """Memory of one network job in MB: the weights (kept for the backward
+    pass), phi'(h) of every layer and column, float64, plus 200 MB for Python."""
+    floats = width * n_in + (depth - 1) * width**2 + 2 * depth * width * columns
+    return int(np.ceil(floats * 8 / 1e6)) + 200
+
+
+def input_pairs(correlations, images, seed):
+    """(labels, x): the Gaussian pairs of the chosen ``correlations`` (labels
+    ``gaussian_c<c>``, c as written in the config) then the image pairs
+    (``shapeset_<k>``: images 2k and 2k+1 of ``images``, one per row), as the
+    columns of x (N_IN, 2 * pairs), float64."""
+    labels = [f"gaussian_c{c}" for c in correlations]
+    columns = [gaussian_pairs([float(c) for c in correlations], N_IN, seed)]
+    images = np.asarray(images, dtype=np.float64).reshape(len(images), -1)
+    if len(images):
+        if images.shape[1] != N_IN:
+            raise ValueError(f"image pairs need {N_IN} pixels, got {images.shape[1]}")
+        labels += [f"shapeset_{k}" for k in range(len(images) // 2)]
+        columns.append(images[: 2 * (len(images) // 2)].T)
+    return labels, np.concatenate(columns, axis=1)
 
 
 def gaussian_pairs(correlations, n_in, seed):
@@ -117,3 +147,39 @@ def measure_network(x, rng, width, depth, sigma_w2, sigma_b2, activation):
                 norm_above = norm
     gradient_factor[~np.isfinite(gradient_factor)] = np.nan
     return q, one_minus_c, gradient_factor
+
+
+# --- The per-network records --------------------------------------------------
+
+RECORD_COLUMNS = POINT + [
+    "network",
+    "pair",
+    "layer",
+    "q",
+    "one_minus_c",
+    "gradient_factor",
+]
+# Read back as text: a sigma is written as the config wrote it.
+RECORD_DTYPES = {"sigma_w2": str, "sigma_b2": str, "pair": str}
+
+
+def network_records(point, network, labels, q, one_minus_c, gradient_factor):
+    """The long table of one network: a row per (pair, layer 1..depth); the
+    gradient factor of layer l (|delta^l|^2 / |delta^{l+1}|^2) on every pair's
+    row, NaN at the top layer."""
+    depth, pairs = q.shape
+    factor = np.append(gradient_factor, np.nan)
+    return pd.DataFrame(
+        {
+            "activation": point[0],
+            "sigma_w2": point[1],
+            "sigma_b2": point[2],
+            "network": network,
+            "pair": np.repeat(labels, depth),
+            "layer": np.tile(np.arange(1, depth + 1), pairs),
+            "q": q.T.ravel(),
+            "one_minus_c": one_minus_c.T.ravel(),
+            "gradient_factor": np.tile(factor, pairs),
+        },
+        columns=RECORD_COLUMNS,
+    )

@@ -22,9 +22,10 @@ import numpy as np
 import pandas as pd
 
 from . import propagation, seeding, verdicts
+from . import propagation_measure as measure
 from .compare import mean_with_ci
 
-POINT = ["activation", "sigma_w2", "sigma_b2"]
+POINT = measure.POINT
 QUANTITIES = ("q_star", "chi1", "c_star", "xi_q", "xi_c")
 # The share of the deepest layers taken as the plateau (fixed point reached).
 PLATEAU_SHARE = 4
@@ -153,38 +154,8 @@ def bootstrap_generator(seed, activation, sigma_w2, sigma_b2, quantity):
 
 # --- The per-network records --------------------------------------------------
 
-RECORD_COLUMNS = POINT + [
-    "network",
-    "pair",
-    "layer",
-    "q",
-    "one_minus_c",
-    "gradient_factor",
-]
-# Read back as text: a sigma is written as the config wrote it.
-RECORD_DTYPES = {"sigma_w2": str, "sigma_b2": str, "pair": str}
-
-
-def network_records(point, network, labels, q, one_minus_c, gradient_factor):
-    """The long table of one network: a row per (pair, layer 1..depth); the
-    gradient factor of layer l (|delta^l|^2 / |delta^{l+1}|^2) on every pair's
-    row, NaN at the top layer."""
-    depth, pairs = q.shape
-    factor = np.append(gradient_factor, np.nan)
-    return pd.DataFrame(
-        {
-            "activation": point[0],
-            "sigma_w2": point[1],
-            "sigma_b2": point[2],
-            "network": network,
-            "pair": np.repeat(labels, depth),
-            "layer": np.tile(np.arange(1, depth + 1), pairs),
-            "q": q.T.ravel(),
-            "one_minus_c": one_minus_c.T.ravel(),
-            "gradient_factor": np.tile(factor, pairs),
-        },
-        columns=RECORD_COLUMNS,
-    )
+RECORD_COLUMNS = measure.RECORD_COLUMNS
+RECORD_DTYPES = measure.RECORD_DTYPES
 
 
 def curves(records, value, pairs):
@@ -259,7 +230,7 @@ def propagation_table(records, moments, margin=verdicts.DEFAULT_MARGIN):
 # --- depth_scales.csv -----------------------------------------------------------
 
 
-def measured_fixed_points(records, pairs, seed):
+def measured_fixed_points(records, pairs, seed, resamples=200):
     """{quantity: (measured, ci_low, ci_high)} at one point from the records
     of the Gaussian ``pairs`` (inputs of mean square 1 and chosen correlation).
 
@@ -288,18 +259,24 @@ def measured_fixed_points(records, pairs, seed):
     def rng(quantity):
         return bootstrap_generator(seed, activation, sigma_w2, sigma_b2, quantity)
 
-    out["xi_q"] = fit_depth_scale(q, rng("xi_q"))
+    out["xi_q"] = fit_depth_scale(q, rng("xi_q"), resamples=resamples)
     chaotic = out["chi1"][1] > 1
     star = 1 - out["c_star"][0]
     pair = max(pairs, key=lambda p: abs(np.mean(one_minus_c[p][:, 0]) - star))
     if chaotic:
-        out["xi_c"] = fit_depth_scale(1 - one_minus_c[pair], rng("xi_c"))
+        out["xi_c"] = fit_depth_scale(
+            1 - one_minus_c[pair], rng("xi_c"), resamples=resamples
+        )
     else:
-        out["xi_c"] = fit_depth_scale(one_minus_c[pair], rng("xi_c"), fixed_point=0.0)
+        out["xi_c"] = fit_depth_scale(
+            one_minus_c[pair], rng("xi_c"), fixed_point=0.0, resamples=resamples
+        )
     return out
 
 
-def depth_scales_table(records, pairs, seed, margin=verdicts.DEFAULT_MARGIN):
+def depth_scales_table(
+    records, pairs, seed, resamples=200, margin=verdicts.DEFAULT_MARGIN
+):
     """One row per (point, quantity in QUANTITIES): predicted (mean field at
     the fixed point), measured with its interval, ratio interval, resolution
     and verdict (c* judged on 1 + c*)."""
@@ -308,7 +285,7 @@ def depth_scales_table(records, pairs, seed, margin=verdicts.DEFAULT_MARGIN):
         theory = propagation.fixed_point_summary(
             float(point[1]), float(point[2]), point[0]
         )
-        measured = measured_fixed_points(_of(records, point), pairs, seed)
+        measured = measured_fixed_points(_of(records, point), pairs, seed, resamples)
         networks = _of(records, point)["network"].nunique()
         for quantity in QUANTITIES:
             predicted = theory[quantity]

@@ -1,0 +1,43 @@
+"""Rule propagation_tables: the judged tables of the depth study."""
+
+import numpy as np
+import pandas as pd
+
+from glorot import inputs
+from glorot import propagation_measure as measure
+from glorot import propagation_tables as tables
+from glorot.workflow_io import start, write_table
+
+log = start(snakemake.log[0], snakemake.threads)
+p = snakemake.params
+records = pd.concat(
+    [
+        pd.read_csv(path, dtype=tables.RECORD_DTYPES)
+        for path in snakemake.input.networks
+    ],
+    ignore_index=True,
+).sort_values(tables.POINT + ["network", "pair", "layer"], kind="stable")
+images = (
+    inputs.ArrayInputs.from_npz(snakemake.input.shapeset[0], "float64").x[
+        : 2 * p.shapeset_pairs
+    ]
+    if p.shapeset_pairs
+    else np.empty((0, measure.N_IN))
+)
+labels, x = measure.input_pairs(p.correlations, images, p.seed)
+moments = dict(zip(labels, zip(*measure.pair_moments(x))))
+gaussian = [label for label in labels if label.startswith("gaussian")]
+
+propagation = tables.propagation_table(records, moments)
+depth_scales = tables.depth_scales_table(records, gaussian, p.seed, p.bootstrap)
+critical_line = tables.critical_line_table(depth_scales)
+for name, table in [
+    ("propagation", propagation),
+    ("depth_scales", depth_scales),
+    ("critical_line", critical_line),
+]:
+    write_table(table, snakemake.output[name])
+for column in ("q_verdict", "c_verdict"):
+    log.info("propagation %s: %s", column, propagation[column].value_counts().to_dict())
+log.info("depth scales: %s", depth_scales["verdict"].value_counts().to_dict())
+log.info("critical line: %s", critical_line["verdict"].value_counts().to_dict())
