@@ -157,10 +157,13 @@ def test_fit_depth_scale_recovers_xi():
     layers = np.arange(40)
     xi = 4.0
     curves = 0.5 + 2 * np.exp(-layers / xi) * (1 + 0.01 * rng.standard_normal((30, 40)))
-    fitted, low, high = T.fit_depth_scale(curves, np.random.default_rng(1))
+    fitted, low, high, window = T.fit_depth_scale(curves, np.random.default_rng(1))
     # The bootstrap interval's half-width is 1.96 standard errors: 5 of them.
     assert abs(fitted - xi) < 5 * (high - low) / (2 * 1.96)
     assert (high - low) / xi < 0.01
+    # The maps' exact trajectory over the same layers gives xi itself.
+    exact = 0.5 + 2 * np.exp(-layers / xi)
+    assert T.trajectory_depth_scale(exact, window) == pytest.approx(xi, rel=1e-9)
     # Flat curves have no approach to fit.
     assert np.isnan(T.fit_depth_scale(np.ones((10, 40)), np.random.default_rng(1))[0])
 
@@ -187,7 +190,7 @@ def test_tables_keep_sigmas_verbatim_and_judge():
     assert set(prop["sigma_w2"]) == {"1.0", "3"}
     assert len(prop) == 2 * 2 * 8
     assert set(prop["q_verdict"]) <= {"agree", "disagree", "inconclusive"}
-    scales = T.depth_scales_table(records, labels, seed=1)
+    scales = T.depth_scales_table(records, labels, moments, seed=1)
     assert list(scales["quantity"][:5]) == list(T.QUANTITIES)
     line = T.critical_line_table(scales)
     assert line["predicted_sigma_w2"].iloc[0] == pytest.approx(

@@ -34,6 +34,10 @@ PLATEAU_SHARE = 4
 # the fixed point) and above NOISE_SE standard errors of itself.
 FIT_UPPER = 0.25
 NOISE_SE = 4.0
+LINEAR_SHARE = 0.1
+# The 2D quadrature is exact to about 1e-14: a predicted 1 - c or step below
+# this carries no digits.
+TRAJECTORY_FLOOR = 1e-10
 MIN_FIT_LAYERS = 3
 BOOTSTRAP_LEVEL = 0.95
 
@@ -86,20 +90,32 @@ def approach(curves, fixed_point=None):
         else curves[:, :-1] - curves[:, 1:]
     )
     n = values.shape[0]
-    return np.abs(values.mean(axis=0)), values.std(axis=0, ddof=1) / np.sqrt(n)
+    mean = np.abs(values.mean(axis=0))
+    if n < 2:  # one curve (the maps' trajectory): no standard error
+        return mean, np.full(mean.shape, np.nan)
+    return mean, values.std(axis=0, ddof=1) / np.sqrt(n)
 
 
-def fit_window(curves, fixed_point=None):
-    """Layers (0-based) where the approach is fitted: from where its
-    deviation fell below FIT_UPPER of its first value (exponential only near
-    the fixed point) to before it first comes within NOISE_SE standard
-    errors of 0. Empty if fewer than MIN_FIT_LAYERS."""
-    deviation, se = approach(curves, fixed_point)
+def fit_window(curves, fixed_point=None, scale=None):
+    """Layers (0-based) where the approach is fitted: from where the mean is
+    near its fixed point (within FIT_UPPER of its first deviation, and,
+    when the fixed point is estimated by the plateau, within LINEAR_SHARE of
+    it: the exponential approach holds only where the map is linear; further
+    out a concave length map is left faster than its slope at q* says) to
+    before the step comes within NOISE_SE standard errors of 0. Empty if
+    fewer than MIN_FIT_LAYERS. ``scale``: what LINEAR_SHARE is a share of
+    (|fixed point| when not given; 1 for a correlation)."""
+    curves = np.asarray(curves, dtype=float)
+    step, se = approach(curves, fixed_point)
+    star = plateau(curves).mean() if fixed_point is None else fixed_point
+    scale = abs(star) if scale is None else scale
+    deviation = np.abs(curves.mean(axis=0) - star)
+    near = (deviation <= FIT_UPPER * deviation[0]) & (deviation <= LINEAR_SHARE * scale)
     layers = []
-    for layer in range(deviation.size):
-        if deviation[layer] <= NOISE_SE * se[layer] or deviation[layer] == 0:
+    for layer in range(step.size):
+        if step[layer] <= NOISE_SE * se[layer] or step[layer] == 0:
             break
-        if deviation[layer] <= FIT_UPPER * deviation[0]:
+        if near[layer]:
             layers.append(layer)
     return np.array(layers if len(layers) >= MIN_FIT_LAYERS else [], dtype=int)
 
@@ -113,20 +129,22 @@ def decay_rate(curves, layers, fixed_point=None):
     return -np.polyfit(layers.astype(float), np.log(deviation), 1)[0]
 
 
-def fit_depth_scale(curves, rng, fixed_point=None, resamples=200):
-    """(xi, ci_low, ci_high) fitted to per-network ``curves`` (networks, layers).
+def fit_depth_scale(curves, rng, fixed_point=None, scale=None, resamples=200):
+    """(xi, ci_low, ci_high, layers) fitted to per-network ``curves``
+    (networks, layers).
 
-    The window is chosen once on all networks; the interval is the percentile
-    bootstrap over networks of the rate 1/xi, mapped to xi (a rate interval
-    reaching 0 or below gives ci_high = inf).
+    The window ``layers`` is chosen once on all networks; the interval is the
+    percentile bootstrap over networks of the rate 1/xi, mapped to xi (a rate
+    interval reaching 0 or below gives ci_high = inf).
     """
     curves = np.asarray(curves, dtype=float)
+    none = np.array([], dtype=int)
     if not np.isfinite(curves).all():
-        return np.nan, np.nan, np.nan
-    layers = fit_window(curves, fixed_point)
+        return np.nan, np.nan, np.nan, none
+    layers = fit_window(curves, fixed_point, scale)
     rate = decay_rate(curves, layers, fixed_point)
     if not np.isfinite(rate) or rate <= 0:
-        return np.nan, np.nan, np.nan
+        return np.nan, np.nan, np.nan, none
     n = curves.shape[0]
     rates = np.array(
         [
@@ -136,7 +154,20 @@ def fit_depth_scale(curves, rng, fixed_point=None, resamples=200):
     )
     tail = (1 - BOOTSTRAP_LEVEL) / 2 * 100
     low, high = np.nanpercentile(rates, [tail, 100 - tail])
-    return 1 / rate, 1 / high, (1 / low if low > 0 else np.inf)
+    return 1 / rate, 1 / high, (1 / low if low > 0 else np.inf), layers
+
+
+def trajectory_depth_scale(curve, layers, fixed_point=None):
+    """The same fit on one predicted trajectory (the maps run from the same
+    inputs) over the same ``layers``: what the estimator gives where the
+    theory holds exactly, pre-asymptotic layers included. Layers where the
+    trajectory's deviation is below TRAJECTORY_FLOOR are left out (the
+    quadrature's digits end there); NaN if fewer than MIN_FIT_LAYERS remain."""
+    curve = np.asarray(curve, dtype=float)[None, :]
+    deviation = approach(curve, fixed_point)[0]
+    layers = layers[deviation[layers] > TRAJECTORY_FLOOR]
+    rate = decay_rate(curve, layers, fixed_point)
+    return 1 / rate if np.isfinite(rate) and rate > 0 else np.nan
 
 
 def bootstrap_generator(seed, activation, sigma_w2, sigma_b2, quantity):
@@ -230,7 +261,7 @@ def propagation_table(records, moments, margin=verdicts.DEFAULT_MARGIN):
 # --- depth_scales.csv -----------------------------------------------------------
 
 
-def measured_fixed_points(records, pairs, seed, resamples=200):
+def measured_fixed_points(records, pairs, moments, seed, resamples=200):
     """{quantity: (measured, ci_low, ci_high)} at one point from the records
     of the Gaussian ``pairs`` (inputs of mean square 1 and chosen correlation).
 
@@ -240,6 +271,10 @@ def measured_fixed_points(records, pairs, seed, resamples=200):
     xi_q: fit of q^l's approach to its plateau. xi_c: fit of 1 - c^l's decay
     to 0 unless the measured chi_1 is above 1 (then c^l's approach to its
     plateau), on the pair whose start is farthest from it.
+
+    Also ``xi_q_maps`` and ``xi_c_maps``: the same fits, over the same
+    layers, of the trajectories the maps predict from the same inputs
+    (``moments[pair] = (q_a, q_b, q_ab)``).
     """
     activation, sigma_w2, sigma_b2 = records[POINT].iloc[0]
     q = curves(records, "q", pairs)
@@ -259,43 +294,86 @@ def measured_fixed_points(records, pairs, seed, resamples=200):
     def rng(quantity):
         return bootstrap_generator(seed, activation, sigma_w2, sigma_b2, quantity)
 
-    out["xi_q"] = fit_depth_scale(q, rng("xi_q"), resamples=resamples)
+    point = (float(sigma_w2), float(sigma_b2), activation)
+    predicted = {
+        p: propagation.two_input_maps(*moments[p], depth, *point) for p in pairs
+    }
+    *out["xi_q"], layers = fit_depth_scale(q, rng("xi_q"), resamples=resamples)
+    q_maps = np.mean([(a + b) / 2 for a, b, _ in predicted.values()], axis=0)
+    out["xi_q_maps"] = trajectory_depth_scale(q_maps, layers)
     chaotic = out["chi1"][1] > 1
     star = 1 - out["c_star"][0]
     pair = max(pairs, key=lambda p: abs(np.mean(one_minus_c[p][:, 0]) - star))
+    c_maps = predicted[pair][2]
     if chaotic:
-        out["xi_c"] = fit_depth_scale(
-            1 - one_minus_c[pair], rng("xi_c"), resamples=resamples
+        *out["xi_c"], layers = fit_depth_scale(
+            1 - one_minus_c[pair], rng("xi_c"), scale=1.0, resamples=resamples
         )
+        out["xi_c_maps"] = trajectory_depth_scale(c_maps, layers)
     else:
-        out["xi_c"] = fit_depth_scale(
-            one_minus_c[pair], rng("xi_c"), fixed_point=0.0, resamples=resamples
+        *out["xi_c"], layers = fit_depth_scale(
+            one_minus_c[pair],
+            rng("xi_c"),
+            fixed_point=0.0,
+            scale=1.0,
+            resamples=resamples,
         )
+        out["xi_c_maps"] = trajectory_depth_scale(1 - c_maps, layers, 0.0)
     return out
 
 
+def judged_prediction(quantity, predicted, predicted_fit, depth):
+    """(value judged, shift, label): what a depth_scales row compares.
+
+    c* on 1 + c* (see the module docstring). A depth scale on
+    ``predicted_fit``, the same fit over the same layers of the maps'
+    predicted trajectory: Schoenholz et al.'s xi is the asymptotic rate,
+    which a network of finite depth shows only after its pre-asymptotic
+    layers (tanh at sigma_w2 = 1.5, sigma_b2 = 0.05: xi_c = 15.8, while the
+    exact maps' trajectory fitted on layers 5-20 gives 10.8); this compares
+    like with like. Not judged (NaN, so inconclusive, the reason in the
+    label): a prediction of 0 or inf (q* at sigma_b2 = 0, ordered; relu
+    chaotic), and a depth scale predicted beyond half the depth (no
+    exponential regime inside the network: on the critical line the approach
+    is a power law). Where the trajectory's fit has too few layers above
+    TRAJECTORY_FLOOR (xi below 1: the asymptote is reached at once), the
+    depth scale is judged on ``predicted`` itself.
+    """
+    if quantity == "c_star":
+        return predicted, 1.0, "1+c"
+    if not (np.isfinite(predicted) and predicted > 0):
+        return np.nan, 0.0, "not judged: predicted 0 or inf"
+    if quantity.startswith("xi"):
+        if predicted > depth / 2:
+            return np.nan, 0.0, "not judged: predicted xi > depth/2"
+        if np.isfinite(predicted_fit):
+            return predicted_fit, 0.0, "ratio to predicted_fit"
+    return predicted, 0.0, "ratio"
+
+
 def depth_scales_table(
-    records, pairs, seed, resamples=200, margin=verdicts.DEFAULT_MARGIN
+    records, pairs, moments, seed, resamples=200, margin=verdicts.DEFAULT_MARGIN
 ):
     """One row per (point, quantity in QUANTITIES): predicted (mean field at
-    the fixed point), measured with its interval, ratio interval, resolution
-    and verdict (c* judged on 1 + c*)."""
+    the fixed point), predicted_fit (depth scales only: the same fit on the
+    maps' trajectory), measured with its interval, ratio interval,
+    resolution and verdict of what ``judged_prediction`` says is compared."""
     rows = []
     for point in _points(records):
         theory = propagation.fixed_point_summary(
             float(point[1]), float(point[2]), point[0]
         )
-        measured = measured_fixed_points(_of(records, point), pairs, seed, resamples)
+        measured = measured_fixed_points(
+            _of(records, point), pairs, moments, seed, resamples
+        )
         networks = _of(records, point)["network"].nunique()
+        depth = int(_of(records, point)["layer"].max())
         for quantity in QUANTITIES:
             predicted = theory[quantity]
             value, low, high = measured[quantity]
-            shift = 1.0 if quantity == "c_star" else 0.0
-            # A prediction of 0 or inf has no ratio (q* at sigma_b2 = 0, relu chaotic).
-            judged = (
-                predicted
-                if np.isfinite(predicted) and predicted + shift > 0
-                else np.nan
+            predicted_fit = measured.get(f"{quantity}_maps", np.nan)
+            judged, shift, judged_on = judged_prediction(
+                quantity, predicted, predicted_fit, depth
             )
             r_low, r_high, half, verdict = judge(judged, low, high, margin, shift)
             rows.append(
@@ -303,6 +381,7 @@ def depth_scales_table(
                     *point,
                     quantity,
                     predicted,
+                    predicted_fit,
                     value,
                     low,
                     high,
@@ -310,7 +389,7 @@ def depth_scales_table(
                     float(r_high),
                     float(half),
                     str(verdict),
-                    "1+c" if shift else "ratio",
+                    judged_on,
                     networks,
                 )
             )
@@ -320,6 +399,7 @@ def depth_scales_table(
         + [
             "quantity",
             "predicted",
+            "predicted_fit",
             "measured",
             "ci_low",
             "ci_high",

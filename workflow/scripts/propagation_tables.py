@@ -29,7 +29,9 @@ moments = dict(zip(labels, zip(*measure.pair_moments(x))))
 gaussian = [label for label in labels if label.startswith("gaussian")]
 
 propagation = tables.propagation_table(records, moments)
-depth_scales = tables.depth_scales_table(records, gaussian, p.seed, p.bootstrap)
+depth_scales = tables.depth_scales_table(
+    records, gaussian, moments, p.seed, p.bootstrap
+)
 critical_line = tables.critical_line_table(depth_scales)
 for name, table in [
     ("propagation", propagation),
