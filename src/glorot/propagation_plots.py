@@ -45,7 +45,8 @@ def phase_diagram_figure(critical_line, sigma_b2_max):
     inits of the paper (standard, normalized) and He's at sigma_b2 = 0."""
     apply_style()
     fig, ax = plt.subplots(figsize=(6.4, 4.4), layout="constrained")
-    grid = np.linspace(0, sigma_b2_max, CURVE_POINTS // 2)
+    # Denser near sigma_b2 = 0, where the line leaves its sigma_b2 = 0 point steeply.
+    grid = sigma_b2_max * np.linspace(0, 1, CURVE_POINTS // 2) ** 2
     for activation, rows in critical_line.groupby("activation", sort=False):
         color = ACTIVATION_COLORS.get(activation, "k")
         line = [propagation.critical_sigma_w2(b, activation) for b in grid]
@@ -68,7 +69,7 @@ def phase_diagram_figure(critical_line, sigma_b2_max):
     ax.set_xlabel(r"$\sigma_w^2 = n_{in}\,\mathrm{Var}[W]$")
     ax.set_ylabel(r"$\sigma_b^2$")
     ax.set_ylim(0, sigma_b2_max * 1.05)
-    ax.text(0.03, 0.5, "ordered\n($\\chi_1<1$)", transform=ax.transAxes, fontsize=9)
+    ax.text(0.03, 0.62, "ordered\n($\\chi_1<1$)", transform=ax.transAxes, fontsize=9)
     ax.text(0.8, 0.5, "chaotic\n($\\chi_1>1$)", transform=ax.transAxes, fontsize=9)
     ax.legend(loc="lower right", fontsize=7)
     ax.set_title("Order-to-chaos phase diagram")
@@ -169,6 +170,13 @@ def correlation_depth_figure(propagation_table, pair, sigma_b2):
             )
         ax.set_xlabel("layer $l$")
         ax.set_title(activation)
-        ax.legend(fontsize=7, loc="lower right")
     axes[0, 0].set_ylabel(f"correlation $c^l$ ({pair}, $\\sigma_b^2$={sigma_b2})")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(
+        handles,
+        labels,
+        loc="outside right center",
+        frameon=False,
+        title="points: measured (95%)\nlines: correlation map",
+    )
     return fig
