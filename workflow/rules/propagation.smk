@@ -8,7 +8,7 @@
 
 import re
 
-from glorot.propagation_measure import network_mem_mb
+from glorot.propagation_measure import network_mem_mb, network_runtime_min
 
 PROPAGATION = config["propagation"]
 PROPAGATION_NAME = PROPAGATION["name"]
@@ -52,6 +52,12 @@ def propagation_network_mem(wildcards, attempt):
     return network_mem_mb(PROPAGATION["width"], PROPAGATION["depth"], columns) * attempt
 
 
+def propagation_network_runtime(wildcards, attempt):
+    first, end = propagation_network_range(wildcards)
+    minutes = network_runtime_min(PROPAGATION["width"], PROPAGATION["depth"], end - first)
+    return minutes * attempt
+
+
 def propagation_targets():
     tables = ["propagation", "depth_scales", "critical_line"]
     return [f"results/{PROPAGATION_NAME}/{t}.csv" for t in tables] + [
@@ -84,7 +90,7 @@ rule propagation_networks:
     threads: 1
     resources:
         mem_mb=propagation_network_mem,
-        runtime=30,
+        runtime=propagation_network_runtime,
     params:
         seed=config["seed"],
         width=PROPAGATION["width"],
