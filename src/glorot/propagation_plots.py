@@ -180,3 +180,49 @@ def correlation_depth_figure(propagation_table, pair, sigma_b2):
         title="points: measured (95%)\nlines: correlation map",
     )
     return fig
+
+
+def trainability_figure(table, activation, sigma_b2, ks=(3, 6)):
+    """Training error after a short SGD run per (sigma_w2, depth), as a
+    heatmap (cells on the grid's points), with the curves depth = k xi_c
+    predicted at (activation, sigma_b2); Schoenholz et al. found training
+    fails beyond about 6 xi_c."""
+    apply_style()
+    w_values = sorted(table["sigma_w2"].unique(), key=float)
+    depths = sorted(table["depth"].unique())
+    grid = table.pivot(index="depth", columns="sigma_w2", values="train_error")
+    grid = grid.reindex(index=depths, columns=w_values)
+    fig, ax = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
+    mesh = ax.imshow(
+        grid.to_numpy(dtype=float),
+        origin="lower",
+        aspect="auto",
+        cmap="viridis_r",
+        vmin=0,
+        vmax=float(table["train_chance_error"].iloc[0]),
+        extent=(-0.5, len(w_values) - 0.5, -0.5, len(depths) - 0.5),
+    )
+    fig.colorbar(mesh, ax=ax, label="training error (top: chance)")
+    # The k xi_c curves on the same axes: x by position among the grid's
+    # sigma_w2 (interpolated), y by position among the depths.
+    x = np.linspace(0, len(w_values) - 1, CURVE_POINTS * 2)
+    w = np.interp(x, np.arange(len(w_values)), [float(v) for v in w_values])
+    xi = np.array(
+        [
+            propagation.fixed_point_summary(v, float(sigma_b2), activation)["xi_c"]
+            for v in w
+        ]
+    )
+    for k, style in zip(ks, ("--", "-")):
+        y = np.interp(
+            k * xi, depths, np.arange(len(depths)), left=-1, right=len(depths)
+        )
+        ax.plot(x, y, "w" + style, lw=1.5, label=f"depth = {k} $\\xi_c$")
+    ax.set_xticks(range(len(w_values)), w_values)
+    ax.set_yticks(range(len(depths)), depths)
+    ax.set_ylim(-0.5, len(depths) - 0.5)
+    ax.set_xlabel(r"$\sigma_w^2$")
+    ax.set_ylabel("depth (hidden layers)")
+    ax.set_title(f"Trainability: {activation}, $\\sigma_b^2$ = {sigma_b2}")
+    ax.legend(loc="upper left", fontsize=7, facecolor="0.3", labelcolor="w")
+    return fig

@@ -41,7 +41,9 @@ def initial_parameters(rng, widths, sigma_w2, sigma_b2, dtype=np.float32):
 def train_short(train, test, widths, activation, sigma_w2, sigma_b2, run):
     """``run["updates"]`` SGD updates of ``run["batch_size"]`` examples drawn
     (with replacement) from ``train`` = (x, y), rate ``run["learning_rate"]``;
-    returns {test_error, test_cost, final_cost, diverged} on ``test``."""
+    returns {train_error, train_cost, test_error, test_cost, final_cost,
+    diverged}: the errors and costs on the whole training split (how well
+    the run fitted what it saw) and on ``test``."""
     rng = run["rng"]
     weights, biases = initial_parameters(rng, widths, sigma_w2, sigma_b2)
     x, y = train
@@ -53,12 +55,19 @@ def train_short(train, test, widths, activation, sigma_w2, sigma_b2, run):
                 x[batch], y[batch], weights, biases, activation, run["learning_rate"]
             )
         if not (np.isfinite(cost) and cost < DIVERGED_COST):
-            return dict(
-                test_error=np.nan, test_cost=np.nan, final_cost=cost, diverged=True
-            )
+            missing = ["train_error", "train_cost", "test_error", "test_cost"]
+            return dict(dict.fromkeys(missing, np.nan), final_cost=cost, diverged=True)
     with np.errstate(all="ignore"):
-        error, test_cost = error_and_cost(*test, weights, biases, activation)
-    return dict(test_error=error, test_cost=test_cost, final_cost=cost, diverged=False)
+        train_error, train_cost = error_and_cost(x, y, weights, biases, activation)
+        test_error, test_cost = error_and_cost(*test, weights, biases, activation)
+    return dict(
+        train_error=train_error,
+        train_cost=train_cost,
+        test_error=test_error,
+        test_cost=test_cost,
+        final_cost=cost,
+        diverged=False,
+    )
 
 
 def chance_error(y):
@@ -72,3 +81,45 @@ def trained(test_error, chance, test_examples, standard_errors=5.0):
     ``standard_errors`` binomial standard errors of an error at chance."""
     se = np.sqrt(chance * (1 - chance) / test_examples)
     return np.asarray(test_error) < chance - standard_errors * se
+
+
+def trainability_table(runs, train_labels, test_labels):
+    """The runs (one row each) with the predicted xi_c of their point, depth /
+    xi_c, and whether each fitted its training split (``trained`` on the
+    training error) and generalised (on the test error), against chance."""
+    from . import propagation
+
+    table = runs.sort_values(["depth", "sigma_w2"], key=_numeric).reset_index(drop=True)
+    xi = {
+        (a, w, b): propagation.fixed_point_summary(float(w), float(b), a)["xi_c"]
+        for a, w, b in table[["activation", "sigma_w2", "sigma_b2"]].itertuples(
+            index=False
+        )
+    }
+    table["xi_c"] = [
+        xi[k]
+        for k in table[["activation", "sigma_w2", "sigma_b2"]].itertuples(
+            index=False, name=None
+        )
+    ]
+    table["depth_over_xi_c"] = table["depth"] / table["xi_c"]
+    for split, labels in (("train", train_labels), ("test", test_labels)):
+        chance = chance_error(labels)
+        table[f"{split}_chance_error"] = chance
+        table[f"{split}_learnt"] = trained(table[f"{split}_error"], chance, len(labels))
+    return table
+
+
+def _numeric(column):
+    return column.astype(float) if column.name == "sigma_w2" else column
+
+
+def claim_counts(table, k=6.0):
+    """Schoenholz et al.'s claim, counted: of the runs with depth <= k xi_c and
+    of those beyond, how many fitted their training split (train_learnt)."""
+    within = table["depth_over_xi_c"] <= k
+    learnt = table["train_learnt"].astype(bool)
+    return {
+        "within": (int((within & learnt).sum()), int(within.sum())),
+        "beyond": (int((~within & learnt).sum()), int((~within).sum())),
+    }

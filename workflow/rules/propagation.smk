@@ -60,8 +60,12 @@ def propagation_network_runtime(wildcards, attempt):
 
 def propagation_targets():
     tables = ["propagation", "depth_scales", "critical_line"]
+    figures = list(PROPAGATION_FIGURES)
+    if PROPAGATION.get("trainability"):
+        tables.append("trainability")
+        figures.append("trainability")
     return [f"results/{PROPAGATION_NAME}/{t}.csv" for t in tables] + [
-        f"results/figures/{PROPAGATION_NAME}/{f}.png" for f in PROPAGATION_FIGURES
+        f"results/figures/{PROPAGATION_NAME}/{f}.png" for f in figures
     ]
 
 
@@ -172,3 +176,9 @@ rule propagation_figures:
         sigma_b2=str(PROPAGATION["sigma_b2"][0]),
     script:
         "../scripts/propagation_figures.py"
+
+
+# Trainability against depth only with a `propagation.trainability` key.
+if PROPAGATION.get("trainability"):
+
+    include: "propagation_trainability.smk"
