@@ -4,21 +4,6 @@
 # (on the training library's SGD step). Included from propagation.smk when the
 # config has a `propagation.trainability` key.
 
-TRAINABILITY = PROPAGATION["trainability"]
-
-
-def trainability_split(split):
-    size = TRAINABILITY[f"{split}_examples"]
-    return shapeset_path(f"depth{split}", size, TRAINABILITY["pixels"])
-
-
-def trainability_runs():
-    return expand(
-        f"results/{PROPAGATION_NAME}/trainability/" + "d{depth}_w{sigma_w2}.csv",
-        depth=TRAINABILITY["depths"],
-        sigma_w2=PROPAGATION["sigma_w2"],
-    )
-
 
 rule propagation_train:
     """One short SGD run of a network of `depth` hidden layers initialized at
@@ -27,9 +12,9 @@ rule propagation_train:
         train=trainability_split("train"),
         test=trainability_split("test"),
     output:
-        f"results/{PROPAGATION_NAME}/trainability/" + "d{depth}_w{sigma_w2}.csv",
+        f"results/{PROPAGATION_NAME}/trainability/d{{depth}}_w{{sigma_w2}}.csv",
     log:
-        f"results/logs/{PROPAGATION_NAME}/trainability/" + "d{depth}_w{sigma_w2}.log",
+        f"results/logs/{PROPAGATION_NAME}/trainability/d{{depth}}_w{{sigma_w2}}.log",
     wildcard_constraints:
         depth=r"\d+",
         sigma_w2="|".join(re.escape(str(v)) for v in PROPAGATION["sigma_w2"]),
