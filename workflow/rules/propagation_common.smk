@@ -5,6 +5,7 @@
 import re
 
 from glorot.propagation_measure import network_mem_mb, network_runtime_min
+from glorot.trainability import run_runtime_min
 
 PROPAGATION = config["propagation"]
 PROPAGATION_NAME = PROPAGATION["name"]
@@ -73,6 +74,12 @@ def trainability_runs():
         depth=TRAINABILITY["depths"],
         sigma_w2=PROPAGATION["sigma_w2"],
     )
+
+
+def trainability_runtime(wildcards, attempt):
+    run = TRAINABILITY
+    minutes = run_runtime_min(int(wildcards.depth), run["width"], run["updates"])
+    return minutes * attempt
 
 
 def propagation_targets():

@@ -23,7 +23,7 @@ rule propagation_train:
     threads: 1
     resources:
         mem_mb=1000,
-        runtime=30,
+        runtime=trainability_runtime,
     params:
         seed=config["seed"],
         run=TRAINABILITY,
