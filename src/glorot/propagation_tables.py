@@ -18,6 +18,8 @@ where that ratio is ill-posed:
   row is ``inconclusive`` with the prediction written as is.
 """
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -187,6 +189,22 @@ def bootstrap_generator(seed, activation, sigma_w2, sigma_b2, quantity):
 
 RECORD_COLUMNS = measure.RECORD_COLUMNS
 RECORD_DTYPES = measure.RECORD_DTYPES
+
+
+# The network jobs' files: <activation>_w<sigma_w2>_b<sigma_b2>_g<group>.csv.
+_NETWORK_FILE = re.compile(r"(?P<a>[^/]+)_w(?P<w>[^/_]+)_b(?P<b>[^/_]+)_g\d+\.csv$")
+
+
+def files_by_point(paths):
+    """[(point, [paths])] with point = (activation, sigma_w2, sigma_b2) as
+    written in the file names, in the order the tables sort points (as text)."""
+    points = {}
+    for path in paths:
+        match = _NETWORK_FILE.search(str(path))
+        if match is None:
+            raise ValueError(f"not a network file of the depth study: {path}")
+        points.setdefault((match["a"], match["w"], match["b"]), []).append(path)
+    return sorted(points.items())
 
 
 def curves(records, value, pairs):
