@@ -65,12 +65,16 @@ def phase_diagram_figure(critical_line, sigma_b2_max):
             capsize=3,
             label=f"{activation}: measured (95%)",
         )
+        # What the measurement is judged against: the predicted chi_1 crossing
+        # 1 when interpolated on the same grid.
+        ax.plot(rows["predicted_grid_sigma_w2"], b, "x", color=color, ms=7, mew=1.5)
     _mark_inits(ax, sigma_b2_max)
     ax.set_xlabel(r"$\sigma_w^2 = n_{in}\,\mathrm{Var}[W]$")
     ax.set_ylabel(r"$\sigma_b^2$")
     ax.set_ylim(0, sigma_b2_max * 1.05)
     ax.text(0.03, 0.62, "ordered\n($\\chi_1<1$)", transform=ax.transAxes, fontsize=9)
     ax.text(0.8, 0.5, "chaotic\n($\\chi_1>1$)", transform=ax.transAxes, fontsize=9)
+    ax.plot([], [], "kx", label="predicted, interpolated on the grid")
     ax.legend(loc="lower right", fontsize=7)
     ax.set_title("Order-to-chaos phase diagram")
     return fig
