@@ -32,6 +32,12 @@ if config.get("training"):
     include: "workflow/rules/training.smk"
 
 
+# Signal propagation in depth only with a `propagation` key in the config.
+if config.get("propagation"):
+
+    include: "workflow/rules/propagation.smk"
+
+
 rule all:
     default_target: True
     input:

@@ -326,6 +326,8 @@ def check_consistency(config):
             )
         check_training(training)
         _check_memory("training", resources.train_mem_mb(training), config)
+    if config.get("propagation") is not None:
+        check_propagation(config["propagation"], config)
 
 
 def _check_memory(key, mem_mb, config):
@@ -356,6 +358,32 @@ def check_training(training):
             raise ConfigError(
                 f"config key training.models: {model} appears more than once"
             )
+
+
+def check_propagation(section, config):
+    """Rules between keys of the ``propagation`` section (defaults filled in)."""
+    name = section["name"]
+    taken = dict(RESERVED_NAMES, **{e: "an experiment" for e in config["experiments"]})
+    if config.get("training") is not None:
+        taken["training"] = "the training runs"
+    if name in taken:
+        raise ConfigError(
+            f"config key propagation.name = {name!r}: would share results/{name}/ "
+            f"with {taken[name]}; rename it"
+        )
+    pairs = section["shapeset_pairs"]
+    if 2 * pairs > section["shapeset_examples"]:
+        raise ConfigError(
+            f"config key propagation.shapeset_pairs = {pairs}: needs {2 * pairs} images, "
+            f"more than propagation.shapeset_examples = {section['shapeset_examples']}"
+        )
+    columns = 2 * (len(section["gaussian_correlations"]) + pairs)
+    _check_memory(
+        f"propagation.width = {section['width']} with propagation.depth = "
+        f"{section['depth']}",
+        resources.propagation_mem_mb(section["width"], section["depth"], columns),
+        config,
+    )
 
 
 # --- Which targets a config asks for -----------------------------------------

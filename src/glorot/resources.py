@@ -142,3 +142,36 @@ def split_mem_mb(size):
 def split_runtime_min(size):
     """Wall-clock minutes of generating and writing ``size`` images."""
     return 5 + math.ceil(size / SPLIT_IMAGES_PER_SECOND / 60)
+
+
+# --- The depth study (glorot.propagation_measure, glorot.trainability) -------
+
+# CPU seconds per network per width^2 x depth, measured (tanh, width 512,
+# depth 200, 16 input columns: 1.03 s a network, one core, float64).
+PROPAGATION_SECONDS_PER_UNIT = 2e-8
+# CPU seconds per update per hidden layer per width^2, measured (tanh, depth
+# 100, width 128, minibatch 20, 2000 updates: 41.9 s on one core).
+TRAINABILITY_SECONDS_PER_UNIT = 1.3e-8
+
+
+def propagation_mem_mb(width, depth, columns, n_in=N_INPUTS):
+    """Memory of one propagation network job in MB: the weights (kept for the
+    backward pass), phi'(h) of every layer and column, float64, plus 200 MB
+    for Python."""
+    floats = width * n_in + (depth - 1) * width**2 + 2 * depth * width * columns
+    return math.ceil(floats * 8 / 1e6) + 200
+
+
+def propagation_runtime_min(width, depth, networks, safety=4):
+    """Minutes to ask for a propagation job of ``networks`` networks: the
+    measured cost times ``safety`` (a slower node, a loaded one), plus 5 for
+    start-up."""
+    seconds = networks * width**2 * depth * PROPAGATION_SECONDS_PER_UNIT
+    return 5 + math.ceil(safety * seconds / 60)
+
+
+def trainability_runtime_min(depth, width, updates, safety=4):
+    """Minutes to ask for one trainability run: the measured cost times
+    ``safety``, plus 5."""
+    seconds = TRAINABILITY_SECONDS_PER_UNIT * updates * (depth + 8) * width**2
+    return 5 + math.ceil(safety * seconds / 60)

@@ -161,4 +161,6 @@ def all_targets():
             targets += [f"results/figures/{name}/figure{k}.png" for k in PAPER_FIGURES]
     if config.get("training"):
         targets += training_targets()  # workflow/rules/training.smk
+    if config.get("propagation"):
+        targets += propagation_targets()  # workflow/rules/propagation.smk
     return targets

@@ -1,0 +1,86 @@
+"""The depth study's rules on a tiny config: the output contract, the
+sigmas verbatim, and the same bytes whatever the grouping of networks into
+jobs and --cores."""
+
+import copy
+
+import pandas as pd
+import pytest
+
+from workflow_helpers import TINY_EXPERIMENT, copy_workflow, snakemake
+
+TABLES = ["propagation", "depth_scales", "critical_line"]
+CONFIG = {
+    "seed": 3,
+    "experiments": {"tiny": TINY_EXPERIMENT},
+    "propagation": {
+        "name": "depth",
+        "activations": ["tanh", "relu"],
+        "sigma_w2": [1, 2.5],
+        "sigma_b2": [0.05],
+        "width": 16,
+        "depth": 6,
+        "networks": 4,
+        "networks_per_job": 4,
+        "gaussian_correlations": [0.0, 0.9],
+        "shapeset_pairs": 1,
+        "shapeset_examples": 10,
+        "bootstrap": 20,
+        "trainability": {
+            "depths": [2, 3],
+            "width": 8,
+            "updates": 20,
+            "train_examples": 30,
+            "test_examples": 30,
+        },
+    },
+}
+TARGETS = [f"results/depth/{t}.csv" for t in TABLES + ["trainability"]] + [
+    f"results/figures/depth/{f}.png"
+    for f in ("phase_diagram", "xi_c", "correlation_depth", "trainability")
+]
+
+
+@pytest.mark.workflow
+def test_propagation_contract_and_grouping(tmp_path):
+    first = copy_workflow(tmp_path / "a", CONFIG)
+    snakemake(first, "--cores", "2", *TARGETS)
+    scales = pd.read_csv(first / "results/depth/depth_scales.csv", dtype=str)
+    assert set(scales["quantity"]) == {"q_star", "chi1", "c_star", "xi_q", "xi_c"}
+    # The config's values verbatim: 1 stays "1", 2.5 stays "2.5".
+    assert set(scales["sigma_w2"]) == {"1", "2.5"}
+    for column in ["predicted", "measured", "ci_low", "ci_high", "verdict"]:
+        assert column in scales
+    line = pd.read_csv(first / "results/depth/critical_line.csv")
+    assert list(line.columns[:6]) == [
+        "activation",
+        "sigma_b2",
+        "predicted_sigma_w2",
+        "measured_sigma_w2",
+        "ci_low",
+        "ci_high",
+    ]
+    prop = pd.read_csv(first / "results/depth/propagation.csv")
+    assert len(prop) == 2 * 2 * 3 * 6  # activations x sigma_w2 x pairs x layers
+    assert {"q_measured", "q_predicted", "c_measured", "c_predicted"} <= set(prop)
+    trained = pd.read_csv(first / "results/depth/trainability.csv")
+    assert len(trained) == 2 * 2
+
+    regrouped = copy.deepcopy(CONFIG)
+    regrouped["propagation"]["networks_per_job"] = 3
+    second = copy_workflow(tmp_path / "b", regrouped)
+    snakemake(second, "--cores", "1", *[f"results/depth/{t}.csv" for t in TABLES])
+    for table in TABLES:
+        path = f"results/depth/{table}.csv"
+        assert (first / path).read_bytes() == (second / path).read_bytes()
+
+
+@pytest.mark.workflow
+def test_bad_propagation_value_fails_before_any_job(tmp_path):
+    bad = copy.deepcopy(CONFIG)
+    bad["propagation"]["depth"] = 0
+    workdir = copy_workflow(tmp_path, bad)
+    result = snakemake(workdir, "--cores", "1", "-n", check=False)
+    assert result.returncode != 0
+    assert "propagation.depth = 0" in result.stdout + result.stderr
+    assert not (workdir / "results").exists()
