@@ -21,7 +21,7 @@ paper_assumptions = tables["paper_assumptions"]
 with open(snakemake.input.template) as handle:
     template = jinja2.Template(handle.read(), undefined=jinja2.StrictUndefined)
 text = template.render(
-    criterion=dv.criterion_text(),
+    criterion=dv.criterion_text(snakemake.params.margin),
     bounds_widths=dv.widths_text(bounds_exp["widths"]),
     bounds_networks=bounds_exp["networks"],
     bounds_examples=bounds_exp["examples"],
