@@ -91,15 +91,19 @@ def test_ratio_verdict_counts_each_reading():
     text = derivation.ratio_verdict(ratios_table(), "backprop_gradient")
     # the printed reading is right in the 2 standard ratios (equal factors), wrong in the others
     assert text.startswith(
-        "the corrected reading agrees with 4 of the 4 measured ratios, "
-        "the printed one with 2 (median half-width 1"
+        "the corrected reading agrees with 4 of the 4 measured ratios and "
+        "disagrees with 0, the printed one agrees with 2 and disagrees with 2 "
+        "(median half-width 1"
     )
     assert text.endswith(": corrected")
     t = ratios_table().assign(predicted_glorot_printed=lambda t: t["predicted_glorot"])
     t = compare.with_verdicts(t)
     assert derivation.ratio_verdict(t, "backprop_gradient").endswith(
-        "neither reading in every ratio"
+        "cannot tell the readings apart"
     )
+    t = t.assign(predicted_glorot=lambda t: 2 * t["measured"])
+    t = compare.with_verdicts(t)
+    assert derivation.ratio_verdict(t, "backprop_gradient").endswith(": printed")
 
 
 def test_readings_differ_and_nearer_counts():

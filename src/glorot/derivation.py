@@ -210,27 +210,40 @@ def ratio_markdown(ratios, quantity):
 
 
 def ratio_verdict(ratios, quantity):
-    """How many layer-to-layer ratios each reading gets right, and the verdict."""
+    """How the layer-to-layer ratios judge each reading, and which reading
+    stands: the one no ratio disagrees with, when some ratio disagrees with
+    the other."""
     t = ratios[ratios["quantity"] == quantity]
     n = len(t)
-    corrected = int((t["verdict_glorot"] == verdicts.AGREE).sum())
-    printed = int((t["verdict_glorot_printed"] == verdicts.AGREE).sum())
+    counts = {
+        p: {
+            v: int((t[f"verdict_{p}"] == v).sum())
+            for v in (verdicts.AGREE, verdicts.DISAGREE)
+        }
+        for p in ("glorot", "glorot_printed")
+    }
+    corrected, printed = counts["glorot"], counts["glorot_printed"]
     h = np.concatenate(
         [
             verdicts.half_width(t[f"ratio_low_{p}"], t[f"ratio_high_{p}"])
             for p in ("glorot", "glorot_printed")
         ]
     )
-    if corrected == n and printed < n:
+    rejected = {p: c[verdicts.DISAGREE] > 0 for p, c in counts.items()}
+    if rejected["glorot_printed"] and not rejected["glorot"]:
         verdict = "corrected"
-    elif printed == n and corrected < n:
+    elif rejected["glorot"] and not rejected["glorot_printed"]:
         verdict = "printed"
+    elif rejected["glorot"]:
+        verdict = "neither reading"
     else:
-        verdict = "neither reading in every ratio"
+        verdict = "the ratios cannot tell the readings apart"
     return (
-        f"the corrected reading agrees with {corrected} of the {n} measured ratios, "
-        f"the printed one with {printed} (median half-width "
-        f"{percent(float(np.median(h)))}): {verdict}"
+        f"the corrected reading agrees with {corrected['agree']} of the {n} "
+        f"measured ratios and disagrees with {corrected['disagree']}, the printed "
+        f"one agrees with {printed['agree']} and disagrees with "
+        f"{printed['disagree']} (median half-width {percent(float(np.median(h)))}): "
+        f"{verdict}"
     )
 
 
