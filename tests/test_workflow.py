@@ -174,7 +174,9 @@ def test_extending_the_config_plans_only_the_new_jobs(run, tmp_path):
     assert new and all("/linear/" in o and "networks8-11_" in o for o in new), jobs
     assert "predict" not in {rule for rule, _ in jobs}
     # another init: only its networks
-    jobs, new = plan(lambda e: e["small"].update(inits=["standard", "normalized", "he"]))
+    jobs, new = plan(
+        lambda e: e["small"].update(inits=["standard", "normalized", "he"])
+    )
     assert new and all("/small/networks/he/" in o for o in new), jobs
     # another experiment: only its networks
     jobs, new = plan(lambda e: e.update(extra={**e["small"], "networks": 2}))

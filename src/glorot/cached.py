@@ -61,6 +61,7 @@ def _moment_units(widths):
         units["weight_gradient", i] = widths[i] * widths[i + 1]  # dC/dW^i
         if i < d:
             units["activation_derivative", i] = widths[i + 1]  # f'(s^i)
+            units["backward_example_ratio", i] = 1  # one per example
     return units
 
 

@@ -139,14 +139,13 @@ def assumption_max(assumptions, name, **keys):
     return _g(_select(assumptions, assumption=name, **keys)["measured"].max())
 
 
-def backward_text(assumptions):
-    """Per activation: the range of the backward-independence ratio over inits
-    and layers, and where it is furthest from 1."""
+def backward_text(assumptions, name="backward_independence"):
+    """Per activation: the range of the backward-independence ratio ``name``
+    (pooled over examples, or ``backward_independence_per_example``) over
+    inits and layers, and where it is furthest from 1."""
     parts = []
     for activation in sorted(assumptions["activation"].unique()):
-        a = _select(
-            assumptions, assumption="backward_independence", activation=activation
-        )
+        a = _select(assumptions, assumption=name, activation=activation)
         worst = a.loc[(a["measured"] - 1).abs().idxmax()]
         parts.append(
             f"{_range(a['measured'])} for {activation} (furthest from 1: "

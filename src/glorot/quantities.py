@@ -15,8 +15,13 @@ VARIANCE_QUANTITIES = (
     "backprop_gradient",
     "weight_gradient",
 )
-# What ``glorot.measure`` records per layer: the above and f'(s^i).
-MEASURED_QUANTITIES = (*VARIANCE_QUANTITIES, "activation_derivative")
+# What ``glorot.measure`` records per layer: the above, f'(s^i) and the
+# per-example ratio of the backward step (glorot.measure.backward_example_ratio).
+MEASURED_QUANTITIES = (
+    *VARIANCE_QUANTITIES,
+    "activation_derivative",
+    "backward_example_ratio",
+)
 # The quantities histogrammed per layer (the paper's Figures 6-8).
 HISTOGRAM_QUANTITIES = ("activation", "backprop_gradient", "weight_gradient")
 

@@ -50,6 +50,16 @@ text = template.render(
         tables["bounds_assumptions"], "backward_independence"
     ),
     backward_paper=dv.backward_text(paper_assumptions),
+    backward_paper_per_example=dv.backward_text(
+        paper_assumptions, "backward_independence_per_example"
+    ),
+    softsign_f_prime=dv.assumption_range(
+        paper_assumptions,
+        "mean_f_prime",
+        activation="softsign",
+        init="standard",
+        layer=0,
+    ),
     top_bounds=dv.top_layer_markdown(bounds, "linear", bounds_exp["widths"][-1]),
     top_paper=dv.top_layer_markdown(paper, "tanh", paper_exp["widths"][-1]),
     product_layer0=dv.assumption_range(
