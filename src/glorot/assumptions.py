@@ -41,6 +41,11 @@ IDEAL = {
 }
 
 
+def _per_example_mean(row):
+    """The mean of a per-example quantity, NaN where no example has one."""
+    return row.mean if row.count > 0 else float("nan")
+
+
 def _per_network(moments, widths, var_w):
     """Assumption values of one (activation, init, network): rows (assumption, layer, value)."""
     m = {
@@ -82,7 +87,7 @@ def _per_network(moments, widths, var_w):
                 (
                     "backward_independence_per_example",
                     i,
-                    m["backward_example_ratio", i].mean / var_w[i + 1],
+                    _per_example_mean(m["backward_example_ratio", i]) / var_w[i + 1],
                 ),
             ]
     return rows

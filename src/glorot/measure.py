@@ -123,16 +123,14 @@ def backward_example_ratio(g_squares, fp_squares, g_up_squares):
     cancel: |dC/ds^i|^2 sums n_{i+1} units, |f'|^2 as many, and each unit of
     dC/ds^i sums n_{i+2} products). Taken within each example, it leaves out
     the example-to-example covariance of f'(s)^2 and (dC/ds)^2 that the
-    pooled ratio (``backward_independence``) includes. A gradient that is 0
-    in every unit of an example (float underflow) leaves it undefined: refused."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = g_squares / (fp_squares * g_up_squares)
-    if not np.isfinite(ratio).all():
-        raise ValueError(
-            "backward_example_ratio: f'(s) or dC/ds is 0 in every unit of an "
-            "example (underflow), so the per-example backward ratio is undefined"
-        )
-    return ratio
+    pooled ratio (``backward_independence``) includes.
+
+    An example whose f'(s^i) or dC/ds^{i+1} is 0 in every unit (float
+    underflow, or relu units all off) has no ratio: it is left out, and the
+    moments' count says how many examples have one."""
+    denominator = fp_squares * g_up_squares
+    defined = denominator > 0
+    return g_squares[defined] / denominator[defined]
 
 
 def _ordered(keys):
@@ -144,9 +142,10 @@ def moments_table(moments):
     rows = []
     for quantity, layer in _ordered(moments):
         m = moments[quantity, layer]
-        rows.append(
-            (quantity, layer, m.count, m.mean, m.variance, m.variance + m.mean**2)
-        )
+        # No values (a per-example ratio no example has): count 0, and 0
+        # for the moments rather than NaN, which would read as an overflow.
+        variance = m.variance if m.count else 0.0
+        rows.append((quantity, layer, m.count, m.mean, variance, variance + m.mean**2))
     return pd.DataFrame(
         rows, columns=["quantity", "layer", "count", "mean", "variance", "mean_square"]
     )

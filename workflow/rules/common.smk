@@ -49,7 +49,7 @@ wildcard_constraints:
     block=r"networks\d+-\d+",
 
 
-# The networks each per-network rule handles: all of them (measure) or the
+# The networks each per-network job kind handles: all of them (measure) or the
 # first ones (the keys jacobian_networks, minibatch_networks and
 # histograms.networks, capped at networks).
 def rule_networks(exp, kind):
@@ -66,8 +66,8 @@ def block_names(exp, kind):
 
 
 def block_experiment(kind):
-    """Wildcard constraint of `experiment` in the rule writing ``kind`` files:
-    each experiment followed by its own inits and blocks only."""
+    """Wildcard constraint of `experiment` for the ``kind`` files (each
+    experiment followed by its own inits and blocks only)."""
     return blocks.experiment_constraint(
         {name: block_names(exp, kind) for name, exp in EXPERIMENTS.items()},
         {name: exp["inits"] for name, exp in EXPERIMENTS.items()},
