@@ -41,8 +41,9 @@ validate(config, schema="../schemas/config.schema.yaml")
 EXPERIMENTS = config["experiments"]
 
 
-# Only the targets the config asks for match a rule (no network99, no init the
-# config does not name); rules measure and jacobian narrow `experiment` further.
+# Only the targets the config asks for match a rule (no block of networks the
+# config does not make, no init it does not name); the per-network rules
+# narrow `experiment` further (block_experiment).
 wildcard_constraints:
     experiment=experiment_constraint(EXPERIMENTS),
     init=init_constraint(config),
