@@ -222,8 +222,12 @@ def _agreement_panel(ax, rows, predictions, margin):
         color, marker, _ = AGREEMENT_STYLES[column]
         x = layers + (j - (len(predictions) - 1) / 2) * width
         ratio = ratios[column]
-        r_low = rows[f"ratio_low_{name}"].to_numpy(dtype=float)
-        r_high = rows[f"ratio_high_{name}"].to_numpy(dtype=float)
+        # An unbounded interval (the measured one holds 0) is drawn to the
+        # panel's edges.
+        r_low = np.clip(rows[f"ratio_low_{name}"].to_numpy(dtype=float), low - 1, None)
+        r_high = np.clip(
+            rows[f"ratio_high_{name}"].to_numpy(dtype=float), None, high + 1
+        )
         verdict = rows[f"verdict_{name}"].to_numpy()
         inside = (ratio >= low) & (ratio <= high)
         ax.errorbar(
