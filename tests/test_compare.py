@@ -99,7 +99,7 @@ def test_agreement_counts_verdicts_and_resolution_per_class():
     assert g["worst_ratio_cell"] == "backprop_gradient[0]"
     m = hidden.set_index("prediction").loc["meanfield"]
     assert (m["agree"], m["inconclusive"]) == (3, 1)
-    widths = compare.verdicts.half_width(
+    widths = compare.verdicts.relative_half_width(
         frame()["ratio_low_meanfield"], frame()["ratio_high_meanfield"]
     )[1:5]
     assert m["median_half_width"] == pytest.approx(np.median(widths))

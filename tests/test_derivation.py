@@ -168,18 +168,18 @@ def test_coverage_markdown_and_context_quote_the_resolution():
     table = derivation.coverage_markdown(agreement)
     # 12 cells per (activation, init): 8 hidden, 2 exact, 2 output
     assert (
-        "| linear | standard | 8/8 (±0.49%) | 0/8 (±0.98%), 8 disagree, worst 1.98 "
-        "activation[1] | 8/8 (±0.49%) |" in table
+        "| linear | standard | 8/8 (±0.5%) | 0/8 (±0.5%), 8 disagree, worst 1.98 "
+        "activation[1] | 8/8 (±0.5%) |" in table
     )
     context = derivation.coverage_context(agreement)
     assert context["share_glorot"].startswith(
         "agrees within 2% in 24 of 24 cells (disagrees in 0, inconclusive in 0); "
-        "median half-width 0.49%"
+        "median half-width 0.5%"
     )
     assert context["share_glorot_printed"].startswith("agrees within 2% in 0 of 24")
     assert context["share_meanfield_exact"].startswith("agrees within 2% in 6 of 6")
     assert context["by_activation_glorot"]["tanh"]["count"] == "8/8"
-    assert context["resolution"]["tanh"][0] == "0.49%"
+    assert context["resolution"]["tanh"][0] == "0.5%"
 
 
 def test_splice_replaces_only_the_block():

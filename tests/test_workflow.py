@@ -263,7 +263,7 @@ def test_verdict_counts_and_layer_ratios(run):
         for v in verdicts.VERDICTS:
             assert getattr(row, v) == (cells[f"verdict_{row.prediction}"] == v).sum()
         assert row.count == len(cells)
-        h = verdicts.half_width(
+        h = verdicts.relative_half_width(
             cells[f"ratio_low_{row.prediction}"], cells[f"ratio_high_{row.prediction}"]
         )
         assert row.max_half_width == pytest.approx(h.max())

@@ -157,7 +157,7 @@ def _agreement_rows(table, by, predictions):
         for key, group in table.groupby([*by, "cells"], sort=True):
             cells = [f"{q}[{i}]" for q, i in zip(group["quantity"], group["layer"])]
             counts = group[f"verdict_{name}"].value_counts()
-            h = verdicts.half_width(
+            h = verdicts.relative_half_width(
                 group[f"ratio_low_{name}"], group[f"ratio_high_{name}"]
             )
             worst, worst_cell = _worst_ratio(group[f"ratio_{name}"], cells)

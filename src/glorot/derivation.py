@@ -224,7 +224,7 @@ def ratio_verdict(ratios, quantity):
     corrected, printed = counts["glorot"], counts["glorot_printed"]
     h = np.concatenate(
         [
-            verdicts.half_width(t[f"ratio_low_{p}"], t[f"ratio_high_{p}"])
+            verdicts.relative_half_width(t[f"ratio_low_{p}"], t[f"ratio_high_{p}"])
             for p in ("glorot", "glorot_printed")
         ]
     )
