@@ -500,19 +500,21 @@ experiments:
     input: gaussian
     examples: {examples}
     networks: {networks}
+    networks_per_job: 1
 """
 
 
 def sweep_scaling(networks=8, examples=10_000, repeats=1):
-    """Wall time of the 8 measure jobs of a small sweep with --cores 1 and 2
-    (fresh results each time; only the measure outputs are asked for)."""
+    """Wall time of the 8 one-network measure and histograms jobs of a small
+    sweep with --cores 1 and 2 (fresh results each time; only the
+    per-network outputs are asked for)."""
     tmp = workflow_copy()
     try:
         (tmp / "config" / "config.yaml").write_text(
             SWEEP_CONFIG.format(widths=WIDTHS, examples=examples, networks=networks)
         )
         targets = [
-            f"results/sweep/networks/normalized/network{k}_{kind}.csv"
+            f"results/sweep/networks/normalized/networks{k}-{k}_{kind}.csv"
             for k in range(networks)
             for kind in ("moments", "histograms")
         ]

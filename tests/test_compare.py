@@ -1,5 +1,5 @@
-"""The agreement criterion, the coverage tables and summary.md, on hand-built
-frames whose answers are known."""
+"""The verdicts per cell, the tables that count them and summary.md, on
+hand-built frames whose answers are known."""
 
 import numpy as np
 import pandas as pd
@@ -35,87 +35,108 @@ def cell(
     }
 
 
-def test_criterion_is_three_standard_errors_plus_two_percent():
-    measured, se = 10.0, 0.5
-    edge = measured + 3 * se + 0.02 * measured  # 11.7
-    assert compare.agrees(edge - 1e-9, measured, se)
-    assert not compare.agrees(edge + 1e-9, measured, se)
-    assert compare.agrees(measured - 1.7 + 1e-9, measured, se)
-    assert not compare.agrees(measured - 1.7 - 1e-9, measured, se)
-    # without sampling error, only the 2% floor
-    assert compare.agrees(10.19, 10.0, 0.0) and not compare.agrees(10.21, 10.0, 0.0)
-    # a missing prediction never agrees
-    assert not compare.agrees(np.nan, 10.0, 0.5)
-    assert compare.AGREE_STANDARD_ERRORS == 3 and compare.AGREE_RELATIVE == 0.02
-
-
-def test_criterion_is_vectorized_and_symmetric_in_sign_of_the_miss():
-    measured = np.array([1.0, 1.0, 100.0])
-    se = np.array([0.01, 0.01, 0.0])
-    got = compare.agrees(np.array([1.049, 0.951, 97.9]), measured, se)
-    np.testing.assert_array_equal(got, [True, True, False])
-
-
 def frame():
+    """Cells of a d = 2 network (layers 0..2) with half-widths 1.2% or 2.4%."""
     rows = [
-        cell("activation", 0, 1.0, 0.0, 1.0),  # no sampling error: not counted
-        cell("activation", 1, 1.0, 0.01, 1.02, meanfield=1.0),  # 0.02 <= 0.03 + 0.02
-        cell("activation", 2, 2.0, 0.01, 2.5, meanfield=2.0),  # ratio 1.25, 50 SE
-        cell("backprop_gradient", 0, 4.0, 0.1, 3.0, printed=2.0, meanfield=4.1),
-        cell("backprop_gradient", 1, 4.0, 0.1, 4.0, printed=np.nan, meanfield=4.0),
+        cell("activation", 0, 1.0, 0.0, 1.0),  # the shared input: exact, width 0
+        # ratio interval 1.0 / [0.976, 1.024]: half-width 2.4% > 2%: inconclusive
+        cell("activation", 1, 1.0, 0.01, 1.0),
+        cell("activation", 2, 2.0, 0.01, 2.5, meanfield=2.0),  # 1.25: disagree
+        cell("backprop_gradient", 0, 4.0, 0.01, 3.0, printed=2.0, meanfield=4.04),
+        cell("backprop_gradient", 1, 4.0, 0.02, 4.0, printed=np.nan, meanfield=4.0),
+        cell("backprop_gradient", 2, 1.0, 0.5, 1.0),  # the top gradient: output
     ]
-    return compare.with_agreement(pd.DataFrame(rows))
+    return compare.join_predictions(
+        pd.DataFrame(rows).drop(columns=compare.PREDICTIONS),
+        pd.DataFrame(rows)[compare.KEYS + compare.PREDICTIONS],
+    )
 
 
-def test_agreement_columns_per_cell():
+def test_verdict_columns_per_cell():
     t = frame()
-    assert t["agrees_glorot"].tolist() == [True, True, False, False, True]
-    assert t["agrees_glorot_printed"].tolist() == [True, True, False, False, False]
-    assert t["agrees_meanfield"].all()
-    assert t["ratio_glorot"].tolist() == pytest.approx([1.0, 1.02, 1.25, 0.75, 1.0])
-    assert t["error_se_glorot"].iloc[2] == pytest.approx(50.0)
-    assert np.isnan(t["error_se_glorot"].iloc[0])  # undefined without sampling error
+    assert t["cells"].tolist() == [
+        "exact",
+        "hidden",
+        "hidden",
+        "hidden",
+        "hidden",
+        "output",
+    ]
+    assert t["verdict_glorot"].tolist() == [
+        "agree",
+        "inconclusive",
+        "disagree",
+        "disagree",
+        "agree",
+        "inconclusive",
+    ]
+    # a missing prediction is inconclusive
+    assert t["verdict_glorot_printed"].iloc[4] == "inconclusive"
+    # 4.04 / [3.976, 4.024]: [1.004, 1.016] inside the band
+    assert t["verdict_meanfield"].iloc[3] == "agree"
+    assert t["ratio_glorot"].tolist() == pytest.approx([1.0, 1.0, 1.25, 0.75, 1, 1])
+    low, high = t["ratio_low_glorot"].iloc[1], t["ratio_high_glorot"].iloc[1]
+    assert (low, high) == pytest.approx((1 / 1.024, 1 / 0.976))
+    assert not any(c.startswith(("agrees_", "error_se_")) for c in t.columns)
 
 
-def test_coverage_counts_shares_and_worst_misses():
-    cov = compare.coverage(frame()).set_index("prediction")
-    g = cov.loc["glorot"]
-    assert (g["cells"], g["agree"], g["share"]) == (4, 2, 0.5)
-    # largest miss in SE: activation[2] (+50) beats backprop_gradient[0] (-10)
-    assert g["worst_error_se"] == pytest.approx(50.0)
-    assert g["worst_error_se_cell"] == "activation[2]"
+def test_verdicts_follow_the_margin():
+    """The margin is a parameter: 3% turns the inconclusive 2.4% cell into agree."""
+    rows = pd.DataFrame([cell("activation", 1, 1.0, 0.01, 1.0)])
+    table = compare.with_verdicts(rows, margin=0.03)
+    assert table["verdict_glorot"].iloc[0] == "agree"
+    assert compare.with_verdicts(rows)["verdict_glorot"].iloc[0] == "inconclusive"
+
+
+def test_agreement_counts_verdicts_and_resolution_per_class():
+    cov = compare.agreement(frame())
+    assert list(cov.columns) == compare.AGREEMENT_COLUMNS
+    hidden = cov[(cov["cells"] == "hidden") & (cov["init"] == "standard")]
+    g = hidden.set_index("prediction").loc["glorot"]
+    assert (g["count"], g["agree"], g["disagree"], g["inconclusive"]) == (4, 1, 2, 1)
     # furthest ratio in log: 0.75 (log 0.288) beats 1.25 (log 0.223)
     assert g["worst_ratio"] == pytest.approx(0.75)
     assert g["worst_ratio_cell"] == "backprop_gradient[0]"
-    p = cov.loc["glorot_printed"]
-    assert (p["agree"], p["worst_ratio"], p["worst_ratio_cell"]) == (
-        1,
-        0.5,
-        "backprop_gradient[0]",
-    )
-    assert cov.loc["meanfield", "share"] == 1.0
-    assert list(compare.coverage(frame()).columns) == compare.AGREEMENT_COLUMNS
+    m = hidden.set_index("prediction").loc["meanfield"]
+    assert (m["agree"], m["inconclusive"]) == (3, 1)
+    widths = compare.verdicts.relative_half_width(
+        frame()["ratio_low_meanfield"], frame()["ratio_high_meanfield"]
+    )[1:5]
+    assert m["median_half_width"] == pytest.approx(np.median(widths))
+    assert m["max_half_width"] == pytest.approx(widths.max())
+    exact = cov[(cov["cells"] == "exact") & (cov["init"] == "standard")]
+    assert (exact["count"] == 1).all() and (exact["max_half_width"] == 0).all()
+    # the same over every init and over everything
+    overall = cov[(cov["activation"] == "all") & (cov["init"] == "all")]
+    assert len(overall) == 3 * 3
 
 
-def test_coverage_groups_by_activation_and_init():
+def test_agreement_groups_by_activation_and_init():
     other = frame().assign(init="normalized", predicted_glorot=lambda t: t["measured"])
-    cov = compare.coverage(compare.with_agreement(pd.concat([frame(), other])))
-    glorot = cov[cov["prediction"] == "glorot"].set_index("init")
-    assert (
-        glorot.loc["normalized", "agree"] == 4 and glorot.loc["standard", "agree"] == 2
-    )
-    assert len(cov) == 3 * 2
+    cov = compare.agreement(compare.with_verdicts(pd.concat([frame(), other])))
+    glorot = cov[
+        (cov["prediction"] == "glorot")
+        & (cov["cells"] == "hidden")
+        & (cov["activation"] == "tanh")
+    ]
+    glorot = glorot.set_index("init")
+    assert glorot.loc["normalized", "disagree"] == 0
+    assert glorot.loc["standard", "disagree"] == 2
+    assert glorot.loc["all", "count"] == 8
 
 
-def test_summary_reports_the_criterion_and_the_shares():
+def test_summary_states_every_count_with_its_resolution():
     text = compare.markdown_summary(frame(), "toy")
-    assert "3 standard errors + 2% of measured" in text
+    assert "[0.98, 1.02]" in text and "agreement_margin" in text
     assert (
-        "| glorot | tanh | standard | 2/4 (50%) | +50 (activation[2]) | 0.75 (backprop_gradient[0]) |"
-        in text
+        "| glorot | hidden | agrees within 2% in 1 of 4 cells (disagrees in 2, "
+        "inconclusive in 1); median half-width" in text
     )
-    assert "| meanfield | tanh | standard | 4/4 (100%) |" in text
-    assert "| tanh | standard | activation | 1/2 | 1/2 | 2/2 |" in text
+    assert "| tanh | standard | activation | 1/1/1 | 1/1/1 | 2/1/0 |" in text
+    # every count line of the first table quotes a half-width
+    first = text.split("## Per activation")[0]
+    counts = [line for line in first.splitlines() if "agrees within" in line]
+    assert counts and all("median half-width" in line for line in counts)
 
 
 def per_network_moments():
@@ -153,7 +174,9 @@ def test_layer_ratios_are_per_network_and_cancel_a_shared_factor():
     assert back["standard_error"] == pytest.approx(0.0, abs=1e-15)
     assert back["predicted_glorot"] == pytest.approx(0.5)  # 0.25 / 0.5: the top cancels
     assert back["predicted_glorot_printed"] == pytest.approx(0.8)
-    assert bool(back["agrees_glorot"]) and not bool(back["agrees_glorot_printed"])
+    # no spread over networks: a ratio interval of width 0 at 0.5
+    assert back["verdict_glorot"] == "agree"
+    assert back["verdict_glorot_printed"] == "disagree"
     assert len(ratios) == 2  # one ratio (layer 0 over 1) per quantity
 
 
@@ -162,20 +185,23 @@ def test_confidence_interval_needs_two_networks():
         compare.mean_with_ci([1.0])
 
 
-def test_underflow_cells_count_and_the_figure_draws_them_without_bands():
-    """A cell measured as exactly 0 (float32 underflow) is a miss, not left
-    out; the agreement figure skips its bands and ratio instead of failing."""
+def test_underflow_cells_count_and_the_figure_draws_them_without_intervals():
+    """A cell measured as exactly 0 (float32 underflow) is counted, as
+    inconclusive (its ratio is unbounded); the agreement figure skips its
+    ratio instead of failing."""
     from glorot import plotting
 
     rows = [
         cell("activation", 0, 1.0, 0.0, 1.0),  # the input, same in every network
-        cell("activation", 1, 0.5, 0.01, 0.5),
+        cell("activation", 1, 0.5, 0.001, 0.5),
         cell("activation", 2, 0.0, 0.0, 1e-30),  # underflow
-        cell("backprop_gradient", 0, 4.0, 0.1, 4.0),
+        cell("backprop_gradient", 0, 4.0, 0.001, 4.0),
     ]
-    t = compare.with_agreement(pd.DataFrame(rows))
-    cov = compare.coverage(t).set_index("prediction").loc["glorot"]
-    assert (cov["cells"], cov["agree"]) == (3, 2)
+    t = compare.with_verdicts(compare.with_cell_class(pd.DataFrame(rows)))
+    cov = compare.agreement(t)
+    cov = cov[(cov["cells"] == "hidden") & (cov["init"] == "standard")]
+    cov = cov.set_index("prediction").loc["glorot"]
+    assert (cov["count"], cov["agree"], cov["inconclusive"]) == (3, 2, 1)
     fig = plotting.agreement_figure(t, "toy", ["tanh"], ["standard"])
     assert len(fig.axes) == 4
     plotting.plt.close(fig)

@@ -1,4 +1,5 @@
 import copy
+import re
 import json
 import shutil
 from pathlib import Path
@@ -218,11 +219,11 @@ def test_duplicate_keys_are_refused_by_name(tmp_path):
 
     text = (ROOT / "config" / "config.yaml").read_text()
     path = tmp_path / "config.yaml"
-    path.write_text(
-        text.replace(
-            "    examples: 1000\n", "    examples: 1000\n    examples: 50\n", 1
-        )
+    doubled = re.sub(
+        r"\n(    examples: \d+\n)", r"\n\1    examples: 50\n", text, count=1
     )
+    assert doubled != text
+    path.write_text(doubled)
     with pytest.raises(
         ConfigError, match=r"line \d+: the key 'examples' appears twice"
     ):

@@ -18,7 +18,7 @@ def variance_table(
     activation="linear", inits=("standard", "normalized"), d=2, classes=10
 ):
     """A d = 2 table whose measured values are the corrected predictions times
-    1.01, except the printed ones, which are 2x off; SE 1% of measured."""
+    1.01 (95% interval 1.005-1.015), except the printed ones, which are 2x off."""
     rows = []
     for init in inits:
         for quantity in compare.QUANTITIES:
@@ -31,31 +31,33 @@ def variance_table(
                         "quantity": quantity,
                         "layer": layer,
                         "measured": value * 1.01,
-                        "ci_low": value * 0.99,
-                        "ci_high": value * 1.03,
-                        "standard_error": value * 0.01,
+                        "ci_low": value * 1.005,
+                        "ci_high": value * 1.015,
+                        "standard_error": value * 0.0025,
                         "networks": 8,
                         "predicted_glorot": value,
                         "predicted_glorot_printed": 2 * value,
                         "predicted_meanfield": value,
                     }
                 )
-    return compare.with_agreement(pd.DataFrame(rows))
+    return compare.with_verdicts(compare.with_cell_class(pd.DataFrame(rows)))
 
 
-def test_criterion_text_quotes_the_constants():
+def test_criterion_text_quotes_the_margin():
     text = derivation.criterion_text()
-    assert f"{compare.AGREE_STANDARD_ERRORS:g}" in text and "2\\%" in text
+    assert "$[0.98, 1.02]$" in text and "2%" in text
+    assert "$[0.95, 1.05]$" in derivation.criterion_text(0.05)
 
 
-def test_bounds_table_marks_agreement_and_distance():
+def test_bounds_table_gives_ratio_intervals_and_verdicts():
     text = derivation.bounds_markdown(variance_table(), "backprop_gradient")
     lines = text.splitlines()
     assert len(lines) == 2 + 2 * 3
-    # layer 0 of the standard init: measured 0.101, corrected 0.1 at -1 SE, printed 0.2 at +99 SE
+    # layer 0 of the standard init: measured 0.101, corrected 0.1 (ratio 0.99
+    # [0.985, 0.995]), printed 0.2 (ratio 1.98 [1.97, 1.99])
     assert (
-        "| standard | 0 | 0.101 [0.099, 0.103] | 0.1 | -1.0 | yes | 0.2 | +99.0 | **no** |"
-        in lines
+        "| standard | 0 | 0.101 [0.1, 0.101] | 0.1 | 0.99 [0.985, 0.995] | agree "
+        "| 0.2 | 1.98 [1.97, 1.99] | **disagree** |" in lines
     )
 
 
@@ -73,8 +75,8 @@ def ratios_table():
                     quantity="backprop_gradient",
                     layer=layer,
                     measured=corr,
-                    ci_low=corr * 0.98,
-                    ci_high=corr * 1.02,
+                    ci_low=corr * 0.99,
+                    ci_high=corr * 1.01,
                     standard_error=corr * 0.01,
                     networks=8,
                     predicted_glorot=corr,
@@ -82,21 +84,26 @@ def ratios_table():
                     predicted_meanfield=corr,
                 )
             )
-    return compare.with_agreement(pd.DataFrame(rows))
+    return compare.with_verdicts(pd.DataFrame(rows))
 
 
 def test_ratio_verdict_counts_each_reading():
     text = derivation.ratio_verdict(ratios_table(), "backprop_gradient")
     # the printed reading is right in the 2 standard ratios (equal factors), wrong in the others
-    assert text == (
-        "the corrected reading agrees with 4 of the 4 measured ratios, "
-        "the printed one with 2: corrected"
+    assert text.startswith(
+        "the corrected reading agrees with 4 of the 4 measured ratios and "
+        "disagrees with 0, the printed one agrees with 2 and disagrees with 2 "
+        "(median half-width 1"
     )
+    assert text.endswith(": corrected")
     t = ratios_table().assign(predicted_glorot_printed=lambda t: t["predicted_glorot"])
-    t = compare.with_agreement(t)
+    t = compare.with_verdicts(t)
     assert derivation.ratio_verdict(t, "backprop_gradient").endswith(
-        "neither reading in every ratio"
+        "cannot tell the readings apart"
     )
+    t = t.assign(predicted_glorot=lambda t: 2 * t["measured"])
+    t = compare.with_verdicts(t)
+    assert derivation.ratio_verdict(t, "backprop_gradient").endswith(": printed")
 
 
 def test_readings_differ_and_nearer_counts():
@@ -149,24 +156,30 @@ def test_assumption_numbers():
 
 
 def agreement_table():
-    return compare.coverage(
+    return compare.agreement(
         pd.concat(
             [variance_table(), variance_table(activation="tanh", inits=("standard",))]
         )
     )
 
 
-def test_coverage_markdown_and_context():
+def test_coverage_markdown_and_context_quote_the_resolution():
     agreement = agreement_table()
     table = derivation.coverage_markdown(agreement)
+    # 12 cells per (activation, init): 8 hidden, 2 exact, 2 output
     assert (
-        "| linear | standard | 12/12 | 0/12 (worst 1.98, activation[0]) | 12/12 |"
-        in table
+        "| linear | standard | 8/8 (±0.5%) | 0/8 (±0.5%), 8 disagree, worst 1.98 "
+        "activation[1] | 8/8 (±0.5%) |" in table
     )
     context = derivation.coverage_context(agreement)
-    assert context["share_glorot"] == "36/36 (100%)"
-    assert context["share_glorot_printed"] == "0/36 (0%)"
-    assert context["by_activation_glorot"]["tanh"]["count"] == "12/12"
+    assert context["share_glorot"].startswith(
+        "agrees within 2% in 24 of 24 cells (disagrees in 0, inconclusive in 0); "
+        "median half-width 0.5%"
+    )
+    assert context["share_glorot_printed"].startswith("agrees within 2% in 0 of 24")
+    assert context["share_meanfield_exact"].startswith("agrees within 2% in 6 of 6")
+    assert context["by_activation_glorot"]["tanh"]["count"] == "8/8"
+    assert context["resolution"]["tanh"][0] == "0.5%"
 
 
 def test_splice_replaces_only_the_block():
@@ -202,8 +215,11 @@ def test_derivation_template_renders_with_every_variable():
     text = env.from_string(source).render(**context)
     for name in names - {"criterion", "ratio_eq6"}:
         assert f"<{name}>" in text
-    assert "| normalized | 0 | 0.4 [0.392, 0.408] | 0.4 | yes | 1.2 | **no** |" in text
-    assert "$|\\text{predicted} - \\text{measured}| \\le 3\\,\\mathrm{SE}" in text
+    assert (
+        "| normalized | 0 | 0.4 [0.396, 0.404] | 0.4 | agree | 1.2 | **disagree** |"
+        in text
+    )
+    assert "the whole 95% interval of the ratio predicted / measured lies in" in text
     for claim in ("misprint", "(13)", "gradient-independence", "f(0) = 0", "1 - 2|s|"):
         assert claim in text
 
@@ -261,6 +277,21 @@ def test_minibatch_ratio_is_one_for_independent_examples_and_exact_for_a_hand_ca
     same = np.repeat(z[:1], 5, axis=0), np.repeat(g[:1], 5, axis=0)
     pe, mb = minibatch_moments(*same, 5)
     assert mb == pytest.approx(pe, rel=1e-12)
+    # independent examples: B Var[G] / Var[dC/dW] = 1, up to the sampling
+    # error (4 standard errors over 40 replicates) and the bias of
+    # subtracting the pooled mean (at most B / examples = 0.25%)
+    ratios = []
+    for _ in range(40):
+        z, g = rng.standard_normal((2000, 4)) + 0.3, rng.standard_normal((2000, 3))
+        pe, mb = minibatch_moments(z, g, 5)
+        ratios.append(5 * mb / pe)
+    ratios = np.array(ratios)
+    se = ratios.std(ddof=1) / np.sqrt(len(ratios))
+    assert abs(ratios.mean() - 1) <= 4 * se + 5 / 2000, (ratios.mean(), se)
+    # and the test can fail: correlated examples (a shared component) do not pass
+    shared = rng.standard_normal((1, 4))
+    pe, mb = minibatch_moments(z + 3 * shared, g + 3 * rng.standard_normal((1, 3)), 5)
+    assert abs(5 * mb / pe - 1) > 4 * se + 5 / 2000
 
 
 def test_minibatch_summary_refuses_missing_networks():
@@ -271,6 +302,7 @@ def test_minibatch_summary_refuses_missing_networks():
         "activations": ["tanh"],
         "inits": ["standard"],
         "networks": 2,
+        "minibatch_networks": 8,
     }
     rows = [
         ("tanh", "standard", k, layer, 1.0 + 0.1 * k, 10)

@@ -134,3 +134,21 @@ def test_histogram_with_many_values_on_edges_and_nan():
     np.testing.assert_array_equal(h.counts, counts)
     with pytest.raises(ValueError, match="NaN"):
         h.add(np.array([0.1, np.nan], dtype=np.float32))
+
+
+def test_backward_example_ratio_is_per_example_and_leaves_out_zero_gradients():
+    """|g|^2 / (|f'|^2 |g_up|^2) example by example: two examples whose pooled
+    ratio differs from the mean of their own ratios."""
+    from glorot.measure import backward_example_ratio
+
+    g = np.array([4.0, 1.0])
+    fp = np.array([1.0, 2.0])
+    g_up = np.array([2.0, 1.0])
+    ratio = backward_example_ratio(g, fp, g_up)
+    np.testing.assert_allclose(ratio, [2.0, 0.5])
+    pooled = g.mean() / (fp.mean() * g_up.mean())  # 2.5 / 2.25
+    assert ratio.mean() != pytest.approx(pooled)
+    # an example whose f' is 0 in every unit has no ratio
+    np.testing.assert_allclose(
+        backward_example_ratio(g, np.array([1.0, 0.0]), g_up), [2.0]
+    )

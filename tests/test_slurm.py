@@ -42,6 +42,8 @@ TINY = {
             "input": "gaussian",
             "examples": 200,
             "networks": 3,
+            # one network per job, so that the groups have several
+            "networks_per_job": 1,
         }
     },
 }
@@ -150,7 +152,7 @@ def test_slurm_run_matches_local_run(slurm, tmp_path):
     local_csv, cluster_csv = csv_files(local), csv_files(cluster)
     exp = TINY["experiments"]["tiny"]
     expected = {"tiny/variance_by_layer.csv"} | {
-        f"tiny/networks/{init}/network{k}_moments.csv"
+        f"tiny/networks/{init}/networks{k}-{k}_moments.csv"
         for init in exp["inits"]
         for k in range(exp["networks"])
     }

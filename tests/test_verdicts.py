@@ -46,3 +46,11 @@ def test_verdict_refuses_a_margin_outside_zero_one():
 
 def test_half_width():
     assert verdicts.half_width(0.98, 1.04) == pytest.approx(0.03)
+
+
+def test_relative_half_width_does_not_grow_with_the_ratio():
+    low, high = verdicts.ratio_interval(np.array([1.0, 1000.0]), 0.99, 1.01)
+    h = verdicts.relative_half_width(low, high)
+    assert h[0] == pytest.approx(h[1]) == pytest.approx(0.01)
+    assert verdicts.half_width(low, high)[1] == pytest.approx(1000 * h[0], rel=1e-3)
+    assert verdicts.relative_half_width(-np.inf, np.inf) == np.inf

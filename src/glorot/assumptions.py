@@ -24,6 +24,10 @@ IDEAL = {
     # and backward, eq. (2):
     # E[(dC/ds^i)^2] = E[f'(s^i)^2] n_{i+2} Var[W^{i+1}] E[(dC/ds^{i+1})^2]
     "backward_independence": 1.0,
+    # the same within each example, then averaged over the examples: free of
+    # the example-to-example covariance of f'(s)^2 and (dC/ds)^2, it tests
+    # the gradient-independence approximation alone
+    "backward_independence_per_example": 1.0,
     # z^i and dC/ds^i independent in eq. (3): E[z^2 g^2] = E[z^2] E[g^2].
     # Given one example the pooled product factorizes exactly; pooled over
     # examples it moves away from 1 where an example's scale |x|^2 drives both
@@ -35,6 +39,11 @@ IDEAL = {
     # the exact form is E[z^2] Var[g], so z's mean alone moves this away from 1
     "weight_gradient_product": 1.0,
 }
+
+
+def _per_example_mean(row):
+    """The mean of a per-example quantity, NaN where no example has one."""
+    return row.mean if row.count > 0 else float("nan")
 
 
 def _per_network(moments, widths, var_w):
@@ -74,6 +83,11 @@ def _per_network(moments, widths, var_w):
                     / (
                         fp.mean_square * widths[i + 2] * var_w[i + 1] * g_up.mean_square
                     ),
+                ),
+                (
+                    "backward_independence_per_example",
+                    i,
+                    _per_example_mean(m["backward_example_ratio", i]) / var_w[i + 1],
                 ),
             ]
     return rows

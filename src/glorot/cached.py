@@ -1,4 +1,4 @@
-"""Reading the cached intermediates (one file per network or training run)
+"""Reading the cached intermediates (one file per block of networks or training run)
 with a check that each is whole before anything is computed from it.
 
 Snakemake reruns a job when its output is missing or older than its inputs;
@@ -34,6 +34,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from glorot import blocks
 from glorot.quantities import (
     CURVE_COLUMNS,
     TRAINING_HISTOGRAM_COLUMNS,
@@ -64,6 +65,7 @@ def _moment_units(widths):
         units["weight_gradient", i] = widths[i] * widths[i + 1]  # dC/dW^i
         if i < d:
             units["activation_derivative", i] = widths[i + 1]  # f'(s^i)
+            units["backward_example_ratio", i] = 1  # one per example
     return units
 
 
@@ -151,19 +153,25 @@ def _rows_exactly_once(keys, expected, path, rule, what):
 
 
 def _identity(path):
-    """(init, network) of results/<experiment>/networks/<init>/network<k>_<kind>.csv."""
+    """(init, networks) of results/<experiment>/networks/<init>/
+    networks<first>-<last>_<kind>.csv (a block of glorot.blocks)."""
     parts = str(path).replace("\\", "/").split("/")
     init, name = parts[-2], parts[-1]
-    return init, int(name.removeprefix("network").split("_")[0])
+    return init, blocks.networks(name.split("_")[0])
 
 
-def _check_file_count(paths, exp, rule):
-    expected = len(exp["inits"]) * exp["networks"]
-    identities = {_identity(p) for p in paths}
-    if len(paths) != expected or len(identities) != expected:
+def _check_file_count(paths, exp, rule, networks):
+    """The files must hold, per configured init, networks 0..networks-1,
+    each in one block."""
+    found = Counter(
+        (init, network) for init, block in map(_identity, paths) for network in block
+    )
+    expected = {(init, k) for init in exp["inits"] for k in range(networks)}
+    if set(found) != expected or max(found.values()) > 1:
         raise ValueError(
-            f"rule {rule}: {len(paths)} network files given, the config asks for "
-            f"{expected} ({len(exp['inits'])} inits x {exp['networks']} networks)"
+            f"rule {rule}: the {len(paths)} files given hold {sum(found.values())} "
+            f"networks, the config asks for {len(expected)} ({len(exp['inits'])} "
+            f"inits x {networks} networks, each once)"
         )
 
 
@@ -180,23 +188,25 @@ MOMENT_COLUMNS = [
 ]
 
 
-def _network_files(paths, exp, rule, columns, cells, check):
+def _network_files(paths, exp, rule, columns, cells, check, networks=None):
     """The per-network files ``paths`` of an experiment (config ``exp``) as
     one table, each verified: exactly ``columns``; whole network and layer
     numbers; one row per (activation, init, network, *cell) for each
     configured activation and each cell of ``cells``, the key columns being
     the first 3 + len(cell) of ``columns``; then ``check(table, path)``, which
-    verifies (and converts) the other columns of a file whose rows are right."""
-    _check_file_count(paths, exp, rule)
+    verifies (and converts) the other columns of a file whose rows are right.
+    ``networks``: how many networks the files hold (default: all of them)."""
+    _check_file_count(paths, exp, rule, networks or exp["networks"])
     n_keys = 3 + len(cells[0])
     what = f"({', '.join(columns[:n_keys])})"
     tables = []
     for path in paths:
-        init, network = _identity(path)
+        init, block = _identity(path)
         table = read_table(path, rule, columns)
         _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
         expected = {
             (activation, init, network, *cell)
+            for network in block
             for activation in exp["activations"]
             for cell in cells
         }
@@ -218,7 +228,7 @@ def network_moments(paths, exp, rule="measure"):
     units = _moment_units(exp["widths"])
 
     def check(table, path):
-        _numbers(table, path, rule, ["count"], integer=True, minimum=1)
+        _numbers(table, path, rule, ["count"], integer=True, minimum=0)
         _numbers(table, path, rule, ["mean"])
         # A variance or mean square below 0 is no rounding: nothing legitimate
         # writes one.
@@ -226,6 +236,8 @@ def network_moments(paths, exp, rule="measure"):
         keys = zip(*(table[c] for c in MOMENT_COLUMNS[:5]))
         for key, count in zip(keys, table["count"]):
             want = exp["examples"] * units[key[3], key[4]]
+            if key[3] == "backward_example_ratio" and 0 <= count <= want:
+                continue  # the examples with a ratio (glorot.measure)
             if count != want:
                 raise DamagedFile(
                     path,
@@ -249,17 +261,17 @@ HISTOGRAM_COLUMNS = [
 ]
 
 
-def network_histograms(paths, exp, rule="measure"):
+def network_histograms(paths, exp, rule="histograms"):
     """The per-network histogram files of an experiment, each verified: the
     configured bins (plus the below- and above-range rows) of every
     (activation, quantity, layer), holding every value exactly once."""
-    _check_file_count(paths, exp, rule)
     hist = exp["histograms"]
+    _check_file_count(paths, exp, rule, min(hist["networks"], exp["networks"]))
     units = _histogram_units(exp["widths"])
     weight_examples = min(hist["weight_gradient_examples"], exp["examples"])
     tables = []
     for path in paths:
-        init, network = _identity(path)
+        init, block = _identity(path)
         table = read_table(path, rule, HISTOGRAM_COLUMNS)
         _numbers(
             table, path, rule, ["network", "layer", "count"], integer=True, minimum=0
@@ -270,6 +282,7 @@ def network_histograms(paths, exp, rule="measure"):
         keys = list(zip(*(table[c] for c in HISTOGRAM_COLUMNS[:5])))
         expected = {
             (activation, init, network, quantity, layer)
+            for network in block
             for activation in exp["activations"]
             for quantity, layer in units
         }
@@ -326,7 +339,8 @@ def network_jacobians(paths, exp, rule="jacobian"):
         _numbers(table, path, rule, ["mean_singular_value"], minimum=0)
 
     layers = [(layer,) for layer in range(d)]
-    return _network_files(paths, exp, rule, JACOBIAN_COLUMNS, layers, check)
+    networks = blocks.first_networks(exp, "jacobian_networks")
+    return _network_files(paths, exp, rule, JACOBIAN_COLUMNS, layers, check, networks)
 
 
 MINIBATCH_COLUMNS = [
@@ -357,7 +371,8 @@ def network_minibatch(paths, exp, rule="minibatch"):
             raise DamagedFile(path, rule, "has more than one batch_size")
 
     layers = [(layer,) for layer in range(d + 1)]
-    return _network_files(paths, exp, rule, MINIBATCH_COLUMNS, layers, check)
+    networks = blocks.first_networks(exp, "minibatch_networks")
+    return _network_files(paths, exp, rule, MINIBATCH_COLUMNS, layers, check, networks)
 
 
 # --- Training run tables -------------------------------------------------------

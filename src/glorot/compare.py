@@ -1,11 +1,13 @@
 """Measured means over networks with confidence intervals, joined with the
-predictions, and the criterion that says whether a prediction agrees with a
-measurement (``agrees``; the constants AGREE_*), with its coverage tables."""
+predictions and judged by the equivalence verdicts of ``glorot.verdicts``
+(agree, disagree, inconclusive, with the resolution of each), and the tables
+that count them."""
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from . import verdicts
 from .quantities import VARIANCE_QUANTITIES
 
 KEYS = ["activation", "init", "quantity", "layer"]
@@ -44,96 +46,91 @@ def summarise_networks(per_network, value="variance"):
     )
 
 
-# --- The agreement criterion: the one place it is defined --------------------
+# --- The verdicts: glorot.verdicts applied to every cell -----------------------
 #
-# A prediction agrees with a measured cell (activation, init, quantity, layer)
-# when
+# A cell (activation, init, quantity, layer) is measured as a mean over
+# networks with a 95% Student-t interval; a prediction p of it is judged by
+# the interval of p / measured (glorot.verdicts.ratio_interval) against the
+# margin band [1 - m, 1 + m]: agree, disagree or inconclusive. The half-width
+# of the ratio interval is the verdict's resolution.
 #
-#     |predicted - measured| <= AGREE_STANDARD_ERRORS * standard_error
-#                               + AGREE_RELATIVE * |measured|.
+# Cells fall in three classes, counted separately, since they do not test the
+# theory equally:
 #
-# The first term is the sampling error of the measured mean over networks
-# (3 standard errors: with 8 networks a correct prediction fails it about 2%
-# of the time, P(|t_7| > 3), less with the floor). The second is a floor for
-# cells measured so precisely that effects the theory leaves out on purpose
-# (finite width, 1/n corrections) exceed their standard error: a prediction
-# within 2% is counted as right.
-#
-# The input layer's activations, when every network sees the same images,
-# are measured without sampling error and "predicted" from those same images:
-# such a cell tests nothing and is left out of the coverage (``tested``).
-# Every other cell counts, a cell measured as exactly 0 (float32 underflow)
-# included.
-AGREE_STANDARD_ERRORS = 3.0
-AGREE_RELATIVE = 0.02
-CRITERION_TEXT = (
-    f"a prediction agrees with a cell when |predicted - measured| <= "
-    f"{AGREE_STANDARD_ERRORS:g} standard errors + {AGREE_RELATIVE:.0%} of measured"
-)
+# - ``exact``: the inputs z^0 and the first pre-activations s^0 = z^0 W^0,
+#   which every prediction gets exactly from the inputs and Var[W^0] (their
+#   verdicts test the sampling of the weights, not a theory);
+# - ``output``: the logits s^d and the top gradient dC/ds^d, a handful of
+#   units (the classes) measured with a wide interval;
+# - ``hidden``: every other cell, the layers the theories are about.
+CELL_CLASSES = ("hidden", "exact", "output")
 
 
-def tested(table):
-    """The cells that count in the coverage: all but the input layer's
-    activations when they were measured without sampling error."""
-    fixed_input = (
-        (table["quantity"] == "activation")
-        & (table["layer"] == 0)
-        & (table["standard_error"] == 0)
-    )
-    return table[~fixed_input]
+def cell_class(quantity, layer, depth):
+    """``hidden``, ``exact`` or ``output`` (see above) of the cell
+    ``quantity[layer]`` of a network whose top layer is ``depth`` = d."""
+    if layer == 0 and quantity in ("activation", "preactivation"):
+        return "exact"
+    if layer == depth and quantity in ("preactivation", "backprop_gradient"):
+        return "output"
+    return "hidden"
 
 
-def tolerance(measured, standard_error):
-    """The largest |predicted - measured| that still agrees (see CRITERION_TEXT)."""
-    return AGREE_STANDARD_ERRORS * np.asarray(standard_error) + AGREE_RELATIVE * np.abs(
-        measured
-    )
-
-
-def agrees(predicted, measured, standard_error):
-    """True where the prediction agrees with the measurement by the criterion
-    above; False where it does not or where the prediction is missing (NaN)."""
-    predicted = np.asarray(predicted, dtype=float)
-    with np.errstate(invalid="ignore"):
-        return np.abs(predicted - measured) <= tolerance(measured, standard_error)
-
-
-def prediction_name(column):
-    """'predicted_glorot' -> 'glorot': the suffix of the ratio_, agrees_ and
-    error_se_ columns and the name in agreement.csv."""
-    return column.removeprefix("predicted_")
-
-
-def with_agreement(table, predictions=PREDICTIONS):
-    """Per prediction, add ratio_<name> = predicted / measured, error_se_<name> =
-    (predicted - measured) / standard_error and agrees_<name> (the criterion)."""
+def with_cell_class(table):
+    """``table`` with a column ``cells``: the class of each row's cell; d is
+    the largest layer of the row's (activation, init)."""
     table = table.copy()
-    for column in predictions:
-        name = prediction_name(column)
-        table[f"ratio_{name}"] = table[column] / table["measured"]
-        se = table["standard_error"].where(table["standard_error"] > 0)
-        table[f"error_se_{name}"] = (table[column] - table["measured"]) / se
-        table[f"agrees_{name}"] = agrees(
-            table[column], table["measured"], table["standard_error"]
-        )
+    depth = table.groupby(["activation", "init"])["layer"].transform("max")
+    table["cells"] = [
+        cell_class(q, int(i), int(d))
+        for q, i, d in zip(table["quantity"], table["layer"], depth)
+    ]
     return table
 
 
-def join_predictions(summary, predictions):
-    """Attach the prediction columns and, per prediction, the ratio, the error in
-    standard errors and the agreement flag; rows without a prediction get NaN
-    (and do not agree)."""
+def prediction_name(column):
+    """'predicted_glorot' -> 'glorot': the suffix of the ratio_, ratio_low_,
+    ratio_high_ and verdict_ columns and the name in agreement.csv."""
+    return column.removeprefix("predicted_")
+
+
+def with_verdicts(table, margin=verdicts.DEFAULT_MARGIN, predictions=PREDICTIONS):
+    """Per prediction, add ratio_<name> = predicted / measured, the 95%
+    interval of that ratio (ratio_low_<name>, ratio_high_<name>, from the
+    measured interval) and verdict_<name> against the margin ``margin``."""
+    table = table.copy()
+    for column in predictions:
+        name = prediction_name(column)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table[f"ratio_{name}"] = table[column] / table["measured"]
+        low, high = verdicts.ratio_interval(
+            table[column], table["ci_low"], table["ci_high"]
+        )
+        # A measured interval of width 0 (the shared inputs z^0) gives a
+        # ratio interval of width 0.
+        table[f"ratio_low_{name}"] = low
+        table[f"ratio_high_{name}"] = high
+        table[f"verdict_{name}"] = verdicts.verdict(low, high, margin)
+    return table
+
+
+def join_predictions(summary, predictions, margin=verdicts.DEFAULT_MARGIN):
+    """Attach the prediction columns, the class of each cell and, per
+    prediction, the ratio, its interval and the verdict; rows without a
+    prediction get NaN (and are inconclusive)."""
     table = summary.merge(predictions, on=KEYS, how="left", validate="one_to_one")
-    return with_agreement(table)
+    return with_verdicts(with_cell_class(table), margin)
 
 
-def _worst(values, cells):
-    """The entry of ``values`` largest in absolute value (NaN ignored), and its cell."""
-    values = np.asarray(values, dtype=float)
-    if not np.isfinite(values).any():
+def _worst_ratio(ratio, cells):
+    """The ratio furthest from 1 (in log; non-positive and NaN ignored) and its cell."""
+    ratio = np.asarray(ratio, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        distance = np.abs(np.log(np.where(ratio > 0, ratio, np.nan)))
+    if not np.isfinite(distance).any():
         return np.nan, ""
-    k = int(np.nanargmax(np.abs(values)))
-    return values[k], cells[k]
+    k = int(np.nanargmax(distance))
+    return ratio[k], cells[k]
 
 
 AGREEMENT_COLUMNS = [
@@ -141,122 +138,159 @@ AGREEMENT_COLUMNS = [
     "activation",
     "init",
     "cells",
-    "agree",
-    "share",
-    "worst_error_se",
-    "worst_error_se_cell",
+    "count",
+    *verdicts.VERDICTS,
+    "median_half_width",
+    "max_half_width",
     "worst_ratio",
     "worst_ratio_cell",
 ]
 
 
-def coverage(table, by=("activation", "init"), predictions=PREDICTIONS):
-    """One row per prediction and group (default: activation and init): the
-    number of cells, how many agree, their share, the largest miss in standard
-    errors (signed: predicted - measured) and the ratio predicted / measured
-    furthest from 1 (in log), each with its cell "quantity[layer]". Only the
-    ``tested`` cells count.
-    """
-    table = tested(table)
+ALL = "all"
+
+
+def _agreement_rows(table, by, predictions):
     rows = []
     for column in predictions:
         name = prediction_name(column)
-        for key, group in table.groupby(list(by), sort=True):
+        for key, group in table.groupby([*by, "cells"], sort=True):
             cells = [f"{q}[{i}]" for q, i in zip(group["quantity"], group["layer"])]
-            n_agree = int(group[f"agrees_{name}"].sum())
-            error_se, error_cell = _worst(group[f"error_se_{name}"], cells)
-            ratio = group[f"ratio_{name}"].to_numpy(dtype=float)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                log_ratio = np.log(np.where(ratio > 0, ratio, np.nan))
-            _, ratio_cell = _worst(log_ratio, cells)
-            worst_ratio = ratio[cells.index(ratio_cell)] if ratio_cell else np.nan
-            key = key if isinstance(key, tuple) else (key,)
+            counts = group[f"verdict_{name}"].value_counts()
+            h = verdicts.relative_half_width(
+                group[f"ratio_low_{name}"], group[f"ratio_high_{name}"]
+            )
+            worst, worst_cell = _worst_ratio(group[f"ratio_{name}"], cells)
             rows.append(
                 (
                     name,
-                    *key,
+                    *key[:-1],
+                    *([ALL] * (2 - len(by))),
+                    key[-1],
                     len(group),
-                    n_agree,
-                    n_agree / len(group),
-                    error_se,
-                    error_cell,
-                    worst_ratio,
-                    ratio_cell,
+                    *(int(counts.get(v, 0)) for v in verdicts.VERDICTS),
+                    float(np.median(h)),
+                    float(np.max(h)),
+                    worst,
+                    worst_cell,
                 )
             )
-    return pd.DataFrame(rows, columns=["prediction", *by] + AGREEMENT_COLUMNS[3:])
+    return rows
 
 
-def _share(agree, cells):
-    return f"{agree}/{cells} ({agree / cells:.0%})"
+def agreement(table, predictions=PREDICTIONS):
+    """One row per prediction, (activation, init) and class of cells: how
+    many cells, how many of them agree, disagree and are inconclusive, the
+    median and largest half-width of their ratio intervals (the resolution
+    of these verdicts) and the ratio predicted / measured furthest from 1
+    (in log) with its cell "quantity[layer]". Then the same per activation
+    over every init (init "all") and over everything (both "all")."""
+    rows = []
+    for by in (("activation", "init"), ("activation",), ()):
+        rows += _agreement_rows(table, by, predictions)
+    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
 
 
-def markdown_summary(table, experiment):
-    """summary.md: the criterion, then per prediction the share of agreeing
-    cells per activation and init with the worst misses, then per quantity."""
-    cov = coverage(table)
+def percent(x):
+    """A half-width (a fraction) as a percentage: 0.0043 -> '0.43%'; an
+    unbounded one (a measured interval that holds 0) as 'unbounded'."""
+    if not np.isfinite(x):
+        return "unbounded"
+    return f"{100 * x:.2g}%" if x < 0.1 else f"{100 * x:.0f}%"
+
+
+def verdict_text(row, margin):
+    """'agrees within 2% in N of M cells (disagrees in D, inconclusive in
+    I); median half-width r, largest R' of one row of ``agreement``."""
+    return (
+        f"agrees within {margin:.0%} in {row.agree} of {row.count} cells "
+        f"(disagrees in {row.disagree}, inconclusive in {row.inconclusive}); "
+        f"median half-width {percent(row.median_half_width)}, largest "
+        f"{percent(row.max_half_width)}"
+    )
+
+
+def markdown_summary(table, experiment, margin=verdicts.DEFAULT_MARGIN):
+    """summary.md: the verdict and its resolution, then per prediction and
+    class of cells the verdicts with their resolution, per activation and
+    init, then per quantity."""
+    cov = agreement(table)
+    overall = cov[(cov["activation"] == ALL) & (cov["init"] == ALL)]
+    cov = cov[(cov["activation"] != ALL) & (cov["init"] != ALL)]
     lines = [
         f"# Prediction versus measurement: experiment `{experiment}`",
         "",
-        f"Criterion: {CRITERION_TEXT} (standard error of the mean over networks; "
-        "`src/glorot/compare.py`). A cell is one (quantity, layer) of one "
-        "activation and init; `agrees_*` in `variance_by_layer.csv` flags each. "
-        "The input layer's activations are not counted when every network sees "
-        "the same images (no sampling error, and the predictions are computed "
-        "from those images).",
+        "Verdict (`src/glorot/verdicts.py`): the ratio predicted / measured "
+        "has a 95% interval from the measured mean's (Student-t over the "
+        "networks). A prediction **agrees** with a cell when that whole "
+        f"interval lies in [{1 - margin:g}, {1 + margin:g}] (margin "
+        f"{margin:.0%}, the config key `agreement_margin`), **disagrees** when "
+        "it lies wholly outside, and is **inconclusive** otherwise. The "
+        "half-width of the interval is the resolution: the verdict cannot "
+        "tell apart predictions closer than that. Cells are counted in three "
+        "classes: `hidden` (every cell but the following), `exact` (the inputs "
+        "z^0 and s^0 = z^0 W^0, predicted exactly from the inputs by every "
+        "theory) and `output` (the logits s^d and the top gradient dC/ds^d). "
+        "`verdict_*` in `variance_by_layer.csv` gives each cell's verdict.",
         "",
-        "## Share of cells that agree",
+        "## All cells of a class",
         "",
-        "Worst misses: the largest |predicted - measured| in standard errors "
-        "(signed) and the ratio predicted / measured furthest from 1, with their "
-        "cell `quantity[layer]`.",
+        "| prediction | cells | verdict |",
+        "|---|---|---|",
+    ]
+    for row in overall.itertuples(index=False):
+        lines.append(
+            f"| {row.prediction} | {row.cells} | {verdict_text(row, margin)} |"
+        )
+    lines += [
         "",
-        "| prediction | activation | init | agree | worst miss (SE) | worst ratio |",
-        "|---|---|---|---|---|---|",
+        "## Per activation and init",
+        "",
+        "Counts agree / disagree / inconclusive of the cells, the median and "
+        "largest half-width of their ratio intervals, and the ratio furthest "
+        "from 1 with its cell `quantity[layer]`.",
+        "",
+        "| prediction | activation | init | cells | agree / disagree / inconclusive "
+        "| half-width median, largest | worst ratio |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in cov.itertuples(index=False):
         lines.append(
-            f"| {row.prediction} | {row.activation} | {row.init} | {_share(row.agree, row.cells)} "
-            f"| {row.worst_error_se:+.3g} ({row.worst_error_se_cell}) "
+            f"| {row.prediction} | {row.activation} | {row.init} | {row.cells} "
+            f"| {row.agree} / {row.disagree} / {row.inconclusive} of {row.count} "
+            f"| {percent(row.median_half_width)}, {percent(row.max_half_width)} "
             f"| {row.worst_ratio:.3g} ({row.worst_ratio_cell}) |"
-        )
-    totals = coverage(table, by=("activation",))
-    lines += [
-        "",
-        "Per prediction and activation, all inits together:",
-        "",
-        "| prediction | activation | agree |",
-        "|---|---|---|",
-    ]
-    for row in totals.itertuples(index=False):
-        lines.append(
-            f"| {row.prediction} | {row.activation} | {_share(row.agree, row.cells)} |"
         )
     lines += [
         "",
         "## Per quantity",
         "",
-        "Layers that agree, per activation, init and quantity.",
+        "Layers that agree / are inconclusive / disagree, per activation, init "
+        "and quantity (every class).",
         "",
         "| activation | init | quantity | "
         + " | ".join(prediction_name(c) for c in PREDICTIONS)
         + " |",
         "|---|---|---|" + "---|" * len(PREDICTIONS),
     ]
-    for (activation, init, quantity), group in tested(table).groupby(
+    for (activation, init, quantity), group in table.groupby(
         ["activation", "init", "quantity"], sort=True
     ):
-        counts = [
-            f"{int(group[f'agrees_{prediction_name(c)}'].sum())}/{len(group)}"
-            for c in PREDICTIONS
-        ]
+        counts = []
+        for c in PREDICTIONS:
+            v = group[f"verdict_{prediction_name(c)}"]
+            counts.append(
+                f"{int((v == verdicts.AGREE).sum())}/"
+                f"{int((v == verdicts.INCONCLUSIVE).sum())}/"
+                f"{int((v == verdicts.DISAGREE).sum())}"
+            )
         lines.append(
             f"| {activation} | {init} | {quantity} | " + " | ".join(counts) + " |"
         )
     return "\n".join(lines) + "\n"
 
 
-def layer_ratios(per_network, predictions):
+def layer_ratios(per_network, predictions, margin=verdicts.DEFAULT_MARGIN):
     """Layer-to-layer ratios Var[q^i] / Var[q^{i+1}], i = 0..d-1, per quantity q.
 
     A ratio cancels whatever the layers share, e.g. the top gradient
@@ -266,7 +300,7 @@ def layer_ratios(per_network, predictions):
     then its mean over networks with a 95% interval (the two layers of one
     network are not independent, so the ratio of the two means would not do).
     Predicted: the ratio of the predicted variances. One row per (activation,
-    init, quantity, layer i), with the agreement columns of ``with_agreement``.
+    init, quantity, layer i), with the verdict columns of ``with_verdicts``.
 
     The per-network variance is the one pooled within the network (column
     ``variance``). It misses the spread of the network's pooled mean
@@ -302,7 +336,7 @@ def layer_ratios(per_network, predictions):
     table = table.merge(
         ratio[KEYS + PREDICTIONS], on=KEYS, how="left", validate="one_to_one"
     )
-    return with_agreement(table)
+    return with_verdicts(table, margin)
 
 
 def mean_over_networks(per_network, column):

@@ -388,8 +388,8 @@ def check_propagation(section, config):
 
 # --- Which targets a config asks for -----------------------------------------
 # Wildcard constraints built from the config, so that a target the config does
-# not ask for (network99 of a 3-network experiment, an init it does not
-# configure) matches no rule instead of being built.
+# not ask for (an init it does not configure) matches no rule instead of being
+# built; the blocks of networks: glorot.blocks.experiment_constraint.
 
 
 def _alternatives(values):
@@ -406,17 +406,6 @@ def init_constraint(config):
     inits = {i for exp in config["experiments"].values() for i in exp["inits"]}
     inits |= {m["init"] for m in (config.get("training") or {}).get("models", [])}
     return _alternatives(sorted(inits))
-
-
-def network_experiment_constraint(experiments):
-    """Regex of the experiment wildcard of results/{experiment}/networks/{init}/
-    network{network}_*: each name followed only by its own inits and networks
-    (a lookahead, since a wildcard constraint cannot see the other wildcards)."""
-    return "|".join(
-        f"{re.escape(name)}(?=/networks/(?:{_alternatives(exp['inits'])})"
-        f"/network(?:{_alternatives(range(exp['networks']))})_)"
-        for name, exp in experiments.items()
-    )
 
 
 def training_activation_constraint(training, label):

@@ -4,7 +4,8 @@ prediction does comes from here."""
 
 import numpy as np
 
-from .compare import AGREE_RELATIVE, AGREE_STANDARD_ERRORS, PREDICTIONS, prediction_name
+from . import verdicts
+from .compare import ALL, PREDICTIONS, percent, prediction_name, verdict_text
 from .theory import uniform_softmax_top_variance
 
 PREDICTION_LABELS = {
@@ -23,8 +24,21 @@ def _ci(row):
     return f"{_g(row.measured)} [{_g(row.ci_low)}, {_g(row.ci_high)}]"
 
 
-def _mark(flag):
-    return "yes" if bool(flag) else "**no**"
+def _mark(verdict):
+    """A verdict as a table shows it: agree, **disagree**, *inconclusive*."""
+    return {
+        verdicts.AGREE: "agree",
+        verdicts.DISAGREE: "**disagree**",
+        verdicts.INCONCLUSIVE: "*inconclusive*",
+    }[verdict]
+
+
+def _ratio_ci(row, name):
+    """'ratio [low, high]' of prediction ``name`` in a table row."""
+    return (
+        f"{_g(getattr(row, f'ratio_{name}'))} [{_g(getattr(row, f'ratio_low_{name}'))}, "
+        f"{_g(getattr(row, f'ratio_high_{name}'))}]"
+    )
 
 
 def _range(values):
@@ -52,10 +66,13 @@ def widths_text(widths):
     return "[" + ", ".join(str(int(n)) for n in widths) + "]"
 
 
-def criterion_text():
+def criterion_text(margin=verdicts.DEFAULT_MARGIN):
+    """The verdict rule in words, for margin ``margin``."""
     return (
-        f"$|\\text{{predicted}} - \\text{{measured}}| \\le {AGREE_STANDARD_ERRORS:g}\\,\\mathrm{{SE}}"
-        f" + {AGREE_RELATIVE * 100:g}\\%\\,|\\text{{measured}}|$"
+        "the whole 95% interval of the ratio predicted / measured lies in "
+        f"$[{1 - margin:g}, {1 + margin:g}]$ (margin {margin:.0%}); it "
+        "**disagrees** when the whole interval lies outside, and the verdict is "
+        "**inconclusive** when the interval straddles a bound"
     )
 
 
@@ -122,14 +139,13 @@ def assumption_max(assumptions, name, **keys):
     return _g(_select(assumptions, assumption=name, **keys)["measured"].max())
 
 
-def backward_text(assumptions):
-    """Per activation: the range of the backward-independence ratio over inits
-    and layers, and where it is furthest from 1."""
+def backward_text(assumptions, name="backward_independence"):
+    """Per activation: the range of the backward-independence ratio ``name``
+    (pooled over examples, or ``backward_independence_per_example``) over
+    inits and layers, and where it is furthest from 1."""
     parts = []
     for activation in sorted(assumptions["activation"].unique()):
-        a = _select(
-            assumptions, assumption="backward_independence", activation=activation
-        )
+        a = _select(assumptions, assumption=name, activation=activation)
         worst = a.loc[(a["measured"] - 1).abs().idxmax()]
         parts.append(
             f"{_range(a['measured'])} for {activation} (furthest from 1: "
@@ -180,34 +196,53 @@ def ratio_markdown(ratios, quantity):
     95% interval, and each reading's predicted ratio with its agreement."""
     t = ratios[ratios["quantity"] == quantity].sort_values(["init", "layer"])
     lines = [
-        "| init | $i$ | measured ratio [95% CI] | corrected | agrees | as printed | agrees |",
+        "| init | $i$ | measured ratio [95% CI] | corrected | verdict | as printed | verdict |",
         "|---|---|---|---|---|---|---|",
     ]
     for row in t.itertuples(index=False):
         lines.append(
             f"| {row.init} | {row.layer} | {_ci(row)} | {_g(row.predicted_glorot)} "
-            f"| {_mark(row.agrees_glorot)} | {_g(row.predicted_glorot_printed)} "
-            f"| {_mark(row.agrees_glorot_printed)} |"
+            f"| {_mark(row.verdict_glorot)} | {_g(row.predicted_glorot_printed)} "
+            f"| {_mark(row.verdict_glorot_printed)} |"
         )
     return "\n".join(lines)
 
 
 def ratio_verdict(ratios, quantity):
-    """How many layer-to-layer ratios each reading gets right, and the verdict."""
+    """How the layer-to-layer ratios judge each reading, and which reading
+    stands: the one no ratio disagrees with, when some ratio disagrees with
+    the other."""
     t = ratios[ratios["quantity"] == quantity]
     n = len(t)
-    corrected, printed = int(t["agrees_glorot"].sum()), int(
-        t["agrees_glorot_printed"].sum()
+    counts = {
+        p: {
+            v: int((t[f"verdict_{p}"] == v).sum())
+            for v in (verdicts.AGREE, verdicts.DISAGREE)
+        }
+        for p in ("glorot", "glorot_printed")
+    }
+    corrected, printed = counts["glorot"], counts["glorot_printed"]
+    h = np.concatenate(
+        [
+            verdicts.relative_half_width(t[f"ratio_low_{p}"], t[f"ratio_high_{p}"])
+            for p in ("glorot", "glorot_printed")
+        ]
     )
-    if corrected == n and printed < n:
+    rejected = {p: c[verdicts.DISAGREE] > 0 for p, c in counts.items()}
+    if rejected["glorot_printed"] and not rejected["glorot"]:
         verdict = "corrected"
-    elif printed == n and corrected < n:
+    elif rejected["glorot"] and not rejected["glorot_printed"]:
         verdict = "printed"
+    elif rejected["glorot"]:
+        verdict = "neither reading"
     else:
-        verdict = "neither reading in every ratio"
+        verdict = "the ratios cannot tell the readings apart"
     return (
-        f"the corrected reading agrees with {corrected} of the {n} measured ratios, "
-        f"the printed one with {printed}: {verdict}"
+        f"the corrected reading agrees with {corrected['agree']} of the {n} "
+        f"measured ratios and disagrees with {corrected['disagree']}, the printed "
+        f"one agrees with {printed['agree']} and disagrees with "
+        f"{printed['disagree']} (median half-width {percent(float(np.median(h)))}): "
+        f"{verdict}"
     )
 
 
@@ -235,18 +270,20 @@ def nearer_text(table, quantities=("backprop_gradient", "weight_gradient")):
 
 def bounds_markdown(table, quantity):
     """Per (init, layer): measured variance [95% CI], each reading's prediction
-    with its distance in standard errors and its agreement."""
+    with its ratio to the measurement [95% interval] and its verdict."""
     t = table[table["quantity"] == quantity].sort_values(["init", "layer"])
     lines = [
-        "| init | $i$ | measured [95% CI] | corrected | SE | agrees | as printed | SE | agrees |",
+        "| init | $i$ | measured [95% CI] | corrected | ratio [95% CI] | verdict "
+        "| as printed | ratio [95% CI] | verdict |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in t.itertuples(index=False):
         lines.append(
             f"| {row.init} | {row.layer} | {_ci(row)} "
-            f"| {_g(row.predicted_glorot)} | {row.error_se_glorot:+.1f} | {_mark(row.agrees_glorot)} "
-            f"| {_g(row.predicted_glorot_printed)} | {row.error_se_glorot_printed:+.1f} "
-            f"| {_mark(row.agrees_glorot_printed)} |"
+            f"| {_g(row.predicted_glorot)} | {_ratio_ci(row, 'glorot')} "
+            f"| {_mark(row.verdict_glorot)} "
+            f"| {_g(row.predicted_glorot_printed)} | {_ratio_ci(row, 'glorot_printed')} "
+            f"| {_mark(row.verdict_glorot_printed)} |"
         )
     return "\n".join(lines)
 
@@ -261,7 +298,7 @@ def top_layer_markdown(table, activation, classes):
     d = int(table["layer"].max())
     lines = [
         "| init | $\\mathrm{Var}[s^d]$ measured [95% CI] | $\\mathrm{Var}[\\partial C/\\partial s^d]$ "
-        "measured [95% CI] | uniform softmax | linear regime | agrees | mean-field | agrees |",
+        "measured [95% CI] | uniform softmax | linear regime | verdict | mean-field | verdict |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for init in sorted(table["init"].unique()):
@@ -277,8 +314,8 @@ def top_layer_markdown(table, activation, classes):
         )
         lines.append(
             f"| {init} | {_ci(logits)} | {_ci(top)} | {_g(uniform_softmax_top_variance(classes))} "
-            f"| {_g(top.predicted_glorot)} | {_mark(top.agrees_glorot)} "
-            f"| {_g(top.predicted_meanfield)} | {_mark(top.agrees_meanfield)} |"
+            f"| {_g(top.predicted_glorot)} | {_mark(top.verdict_glorot)} "
+            f"| {_g(top.predicted_meanfield)} | {_mark(top.verdict_meanfield)} |"
         )
     return "\n".join(lines)
 
@@ -363,9 +400,10 @@ def eq14_text(table, activation, init, layers, label):
 # --- coverage ----------------------------------------------------------------------
 
 
-def coverage_markdown(agreement):
-    """One row per (activation, init), one column per prediction: cells that
-    agree, with the worst ratio of the ones that do not."""
+def coverage_markdown(agreement, cells="hidden"):
+    """One row per (activation, init), one column per prediction: of the
+    cells of class ``cells``, how many agree, with the median half-width of
+    their ratio intervals, and where not all agree the ratio furthest from 1."""
     names = [prediction_name(c) for c in PREDICTIONS]
     lines = [
         "| activation | init | "
@@ -373,62 +411,85 @@ def coverage_markdown(agreement):
         + " |",
         "|---|---|" + "---|" * len(names),
     ]
-    for (activation, init), group in agreement.groupby(
-        ["activation", "init"], sort=True
-    ):
-        cells = []
+    rows = agreement[
+        (agreement["cells"] == cells)
+        & (agreement["activation"] != ALL)
+        & (agreement["init"] != ALL)
+    ]
+    for (activation, init), group in rows.groupby(["activation", "init"], sort=True):
+        entries = []
         for name in names:
             row = next(group[group["prediction"] == name].itertuples(index=False))
-            text = f"{row.agree}/{row.cells}"
-            if row.agree < row.cells:
-                text += f" (worst {_g(row.worst_ratio)}, {row.worst_ratio_cell})"
-            cells.append(text)
-        lines.append(f"| {activation} | {init} | " + " | ".join(cells) + " |")
+            text = f"{row.agree}/{row.count} (±{percent(row.median_half_width)})"
+            if row.agree < row.count:
+                text += (
+                    f", {row.disagree} disagree, worst {_g(row.worst_ratio)} "
+                    f"{row.worst_ratio_cell}"
+                )
+            entries.append(text)
+        lines.append(f"| {activation} | {init} | " + " | ".join(entries) + " |")
     return "\n".join(lines)
 
 
-def share(agreement, prediction, **keys):
-    """'agree/cells (pct%)' of one prediction over the rows selected by ``keys``."""
-    rows = _select(agreement[agreement["prediction"] == prediction], **keys)
-    agree, cells = int(rows["agree"].sum()), int(rows["cells"].sum())
-    return f"{agree}/{cells} ({agree / cells:.0%})"
-
-
-def share_range(agreement, prediction, **keys):
-    """'lo-hi%' of the per-(activation, init) shares of one prediction."""
-    rows = _select(agreement[agreement["prediction"] == prediction], **keys)
-    lo, hi = rows["share"].min(), rows["share"].max()
-    return f"{lo:.0%}" if lo == hi else f"{lo:.0%}-{hi:.0%}"
-
-
-def worst_miss_text(agreement, prediction, **keys):
-    """The largest miss in standard errors among the rows selected, with its cell."""
-    rows = _select(agreement[agreement["prediction"] == prediction], **keys)
-    row = rows.loc[rows["worst_error_se"].abs().idxmax()]
-    return (
-        f"{row['worst_error_se']:+.3g} standard errors ({row['activation']}, {row['init']}, "
-        f"{row['worst_error_se_cell']})"
+def _row(agreement, prediction, cells="hidden", activation=ALL, init=ALL):
+    rows = _select(
+        agreement,
+        prediction=prediction,
+        cells=cells,
+        activation=activation,
+        init=init,
     )
+    if len(rows) != 1:
+        raise ValueError(
+            f"agreement.csv: expected one row for {prediction}, {cells}, "
+            f"{activation}, {init}; found {len(rows)}"
+        )
+    return next(rows.itertuples(index=False))
 
 
-def coverage_context(agreement):
-    """Numbers for sentences about one experiment's coverage."""
-    context = {"criterion": criterion_text()}
+def share(agreement, prediction, margin, cells="hidden", activation=ALL):
+    """The verdict sentence (``glorot.compare.verdict_text``) of one prediction
+    over the cells of class ``cells`` of one activation (default: all)."""
+    return verdict_text(_row(agreement, prediction, cells, activation), margin)
+
+
+def count(agreement, prediction, cells="hidden", activation=ALL):
+    """'agree/cells' of one prediction over the cells selected."""
+    row = _row(agreement, prediction, cells, activation)
+    return f"{row.agree}/{row.count}"
+
+
+def resolution(agreement, cells="hidden", activation=ALL):
+    """(median, largest) half-width of the ratio intervals of the mean-field
+    prediction (near 1, so the measurement's relative precision) over the
+    cells selected."""
+    row = _row(agreement, "meanfield", cells, activation)
+    return percent(row.median_half_width), percent(row.max_half_width)
+
+
+def coverage_context(agreement, margin=verdicts.DEFAULT_MARGIN):
+    """Numbers for sentences about one experiment's verdicts."""
+    context = {"criterion": criterion_text(margin), "margin": f"{margin:.0%}"}
+    activations = sorted(set(agreement["activation"]) - {ALL})
     for prediction in sorted(agreement["prediction"].unique()):
-        context[f"share_{prediction}"] = share(agreement, prediction)
-        context[f"worst_{prediction}"] = worst_miss_text(agreement, prediction)
-        by_activation = {}
-        for activation in sorted(agreement["activation"].unique()):
-            rows = _select(
-                agreement[agreement["prediction"] == prediction], activation=activation
+        for cells in ("hidden", "exact", "output"):
+            suffix = "" if cells == "hidden" else f"_{cells}"
+            context[f"share_{prediction}{suffix}"] = share(
+                agreement, prediction, margin, cells
             )
-            by_activation[activation] = {
-                "count": f"{int(rows['agree'].sum())}/{int(rows['cells'].sum())}",
-                "share": share(agreement, prediction, activation=activation),
-                "range": share_range(agreement, prediction, activation=activation),
+        context[f"by_activation_{prediction}"] = {
+            activation: {
+                "count": count(agreement, prediction, activation=activation),
+                "share": share(agreement, prediction, margin, activation=activation),
             }
-        context[f"by_activation_{prediction}"] = by_activation
+            for activation in activations
+        }
+    context["resolution"] = {
+        activation: resolution(agreement, activation=activation)
+        for activation in activations
+    }
     context["table"] = coverage_markdown(agreement)
+    context["table_output"] = coverage_markdown(agreement, "output")
     return context
 
 
@@ -449,13 +510,15 @@ def splice(text, block, begin=README_BEGIN, end=README_END):
 
 
 def ratio_counts(ratios, quantities=("backprop_gradient", "weight_gradient")):
-    """('k/n', 'k/n'): layer-to-layer ratios where the corrected and the printed
-    reading agree."""
+    """('k/n', 'k/n', r): layer-to-layer ratios where the corrected and the
+    printed reading agree, and the median half-width of their intervals."""
     t = ratios[ratios["quantity"].isin(quantities)]
     n = len(t)
+    h = verdicts.half_width(t["ratio_low_glorot"], t["ratio_high_glorot"])
     return (
-        f"{int(t['agrees_glorot'].sum())}/{n}",
-        f"{int(t['agrees_glorot_printed'].sum())}/{n}",
+        f"{int((t['verdict_glorot'] == verdicts.AGREE).sum())}/{n}",
+        f"{int((t['verdict_glorot_printed'] == verdicts.AGREE).sum())}/{n}",
+        percent(float(np.median(h))),
     )
 
 

@@ -7,6 +7,9 @@ Quantities, with the paper's layer index i:
 - ``backprop_gradient``: dC/ds^i, i = 0..d, eq. (2)
 - ``weight_gradient``: per-example dC/dW^i_{l,k} = z^i_l dC/ds^i_k, i = 0..d, eq. (3)
 - ``activation_derivative``: f'(s^i), i = 0..d-1, the factor eq. (4) sets to 1
+- ``backward_example_ratio``: per example, |dC/ds^i|^2 / (|f'(s^i)|^2
+  |dC/ds^{i+1}|^2), i = 0..d-1: the two sides of the backward step of eq. (2)
+  within one example, up to the factor Var[W^{i+1}] (glorot.assumptions)
 """
 
 import numpy as np
@@ -63,9 +66,11 @@ def measure_network(
         )
         rows = len(x)
         take = max(0, min(weight_gradient_histogram_examples - seen, rows))
+        g_squares_by_layer, fp_squares_by_layer = [], []
         for i in range(d + 1):
             z_moments, z_sums, z_squares = moments_2d(z[i], row_sums=True)
             g_moments, g_sums, g_squares = moments_2d(dcost_ds[i], row_sums=True)
+            g_squares_by_layer.append(g_squares)
             add("activation", i, z_moments)
             add("preactivation", i, moments_2d(s[i]))
             add("backprop_gradient", i, g_moments)
@@ -78,7 +83,9 @@ def measure_network(
                 ),
             )
             if i < d:
-                add("activation_derivative", i, moments_2d(f_prime[i]))
+                fp_moments, _, fp_squares = moments_2d(f_prime[i], row_sums=True)
+                add("activation_derivative", i, fp_moments)
+                fp_squares_by_layer.append(fp_squares)
             if ("activation", i) in histograms:
                 histograms["activation", i].add(z[i])
             if ("backprop_gradient", i) in histograms:
@@ -89,10 +96,41 @@ def measure_network(
                 histograms["weight_gradient", i].add_outer(
                     z[i][:take], dcost_ds[i][:take]
                 )
+        for i in range(d):
+            add(
+                "backward_example_ratio",
+                i,
+                moments_2d(
+                    backward_example_ratio(
+                        g_squares_by_layer[i],
+                        fp_squares_by_layer[i],
+                        g_squares_by_layer[i + 1],
+                    )[:, None]
+                ),
+            )
         seen += rows
         # Let go of this chunk before the source draws the next one.
         del x, y, s, z, f_prime, dcost_ds
     return moments, histograms
+
+
+def backward_example_ratio(g_squares, fp_squares, g_up_squares):
+    """Per example, |dC/ds^i|^2 / (|f'(s^i)|^2 |dC/ds^{i+1}|^2) from the sums
+    of squares over the units of each example (float64 arrays, one entry per
+    example). Eq. (2) squared and averaged over the weights, with
+    dC/ds^{i+1} and f'(s^i) independent of W^{i+1} (the gradient-independence
+    approximation), makes its expectation 1 / Var[W^{i+1}] (the unit counts
+    cancel: |dC/ds^i|^2 sums n_{i+1} units, |f'|^2 as many, and each unit of
+    dC/ds^i sums n_{i+2} products). Taken within each example, it leaves out
+    the example-to-example covariance of f'(s)^2 and (dC/ds)^2 that the
+    pooled ratio (``backward_independence``) includes.
+
+    An example whose f'(s^i) or dC/ds^{i+1} is 0 in every unit (float
+    underflow, or relu units all off) has no ratio: it is left out, and the
+    moments' count says how many examples have one."""
+    denominator = fp_squares * g_up_squares
+    defined = denominator > 0
+    return g_squares[defined] / denominator[defined]
 
 
 def _ordered(keys):
@@ -104,9 +142,10 @@ def moments_table(moments):
     rows = []
     for quantity, layer in _ordered(moments):
         m = moments[quantity, layer]
-        rows.append(
-            (quantity, layer, m.count, m.mean, m.variance, m.variance + m.mean**2)
-        )
+        # No values (a per-example ratio no example has): count 0, and 0
+        # for the moments rather than NaN, which would read as an overflow.
+        variance = m.variance if m.count else 0.0
+        rows.append((quantity, layer, m.count, m.mean, variance, variance + m.mean**2))
     return pd.DataFrame(
         rows, columns=["quantity", "layer", "count", "mean", "variance", "mean_square"]
     )

@@ -20,7 +20,7 @@ Neither needs the n_i x n_{i+1} gradient matrices: with g = dC/ds^i,
 import numpy as np
 import pandas as pd
 
-from . import activations, network, paper
+from . import activations, blocks, network, paper
 from .compare import mean_over_networks
 
 # The paper's minibatch size (glorot.paper), used when the config trains
@@ -75,7 +75,7 @@ def summarise(per_network, experiment):
         for a in experiment["activations"]
         for i in experiment["inits"]
         for layer in range(d + 1)
-        for k in range(experiment["networks"])
+        for k in range(blocks.first_networks(experiment, "minibatch_networks"))
     }
     found = list(
         zip(

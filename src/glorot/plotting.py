@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from . import compare  # noqa: E402
+from . import compare, verdicts  # noqa: E402
 from .quantities import HISTOGRAM_QUANTITIES, VARIANCE_QUANTITIES  # noqa: E402
 
 INIT_COLORS = {"standard": "tab:red", "normalized": "tab:blue", "he": "tab:green"}
@@ -178,9 +178,16 @@ AGREEMENT_SHORT = {
     "predicted_glorot_printed": "printed",
     "predicted_meanfield": "mean-field",
 }
-# The y range of the agreement figure (linear): a 30% miss is plain to see,
-# and ratios outside are drawn on the edge with their value written.
-AGREEMENT_YLIM = (0.5, 1.5)
+# The y range of the agreement figure (linear): wide enough for a 10% miss,
+# narrow enough that a 2% margin band and a 1% interval are plain to see;
+# ratios outside are drawn on the edge with their value written.
+AGREEMENT_YLIM = (0.9, 1.1)
+# Marker fill per verdict: agree filled, disagree hollow, inconclusive half.
+VERDICT_FILL = {
+    verdicts.AGREE: "full",
+    verdicts.DISAGREE: "none",
+    verdicts.INCONCLUSIVE: "bottom",
+}
 
 
 def _compact(r):
@@ -192,63 +199,59 @@ def _compact(r):
     )
 
 
-def _agreement_panel(ax, rows, predictions):
-    """One panel: per layer, the agreement zone (light) and the 95% interval
-    (dark) of the measurement as bands around 1, and predicted / measured per
-    prediction (filled: agrees; hollow: does not)."""
+def _agreement_panel(ax, rows, predictions, margin):
+    """One panel: the margin band [1 - m, 1 + m] and, per layer and
+    prediction, predicted / measured with its 95% interval (the verdict's
+    resolution), the marker filled, hollow or half-filled as the verdict is
+    agree, disagree or inconclusive."""
+    ax.axhspan(1 - margin, 1 + margin, color="0.85", zorder=0, lw=0)
+    ax.axhline(1, color="black", lw=0.6, zorder=1)
+    low, high = AGREEMENT_YLIM
     if rows.empty:
-        ax.set_ylim(*AGREEMENT_YLIM)
+        ax.set_ylim(low, high)
         return
     layers = rows["layer"].to_numpy()
-    measured = rows["measured"].to_numpy()
-    # A measurement of exactly 0 (float32 underflow) has no bands and no ratios.
-    drawn = measured != 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tolerance = compare.tolerance(
-            measured, rows["standard_error"].to_numpy()
-        ) / np.abs(measured)
-        ci_low = rows["ci_low"].to_numpy() / measured
-        ci_high = rows["ci_high"].to_numpy() / measured
-    ax.bar(
-        layers[drawn],
-        2 * tolerance[drawn],
-        bottom=1 - tolerance[drawn],
-        width=0.8,
-        color="0.88",
-        zorder=0,
-    )
-    ax.bar(
-        layers[drawn],
-        (ci_high - ci_low)[drawn],
-        bottom=ci_low[drawn],
-        width=0.8,
-        color="0.65",
-        zorder=1,
-    )
-    ax.axhline(1, color="black", lw=0.6, zorder=2)
-    low, high = AGREEMENT_YLIM
-    width = 0.55 / max(len(predictions), 1)
+    width = 0.6 / max(len(predictions), 1)
     ratios = {
         c: rows[f"ratio_{compare.prediction_name(c)}"].to_numpy(dtype=float)
         for c in predictions
     }
     for j, column in enumerate(predictions):
+        name = compare.prediction_name(column)
         color, marker, _ = AGREEMENT_STYLES[column]
         x = layers + (j - (len(predictions) - 1) / 2) * width
         ratio = ratios[column]
-        agree = rows[f"agrees_{compare.prediction_name(column)}"].to_numpy(dtype=bool)
+        # An unbounded interval (the measured one holds 0) is drawn to the
+        # panel's edges.
+        r_low = np.clip(rows[f"ratio_low_{name}"].to_numpy(dtype=float), low - 1, None)
+        r_high = np.clip(
+            rows[f"ratio_high_{name}"].to_numpy(dtype=float), None, high + 1
+        )
+        verdict = rows[f"verdict_{name}"].to_numpy()
         inside = (ratio >= low) & (ratio <= high)
-        for filled in (True, False):
-            keep = inside & (agree == filled)
+        ax.errorbar(
+            x[inside],
+            ratio[inside],
+            yerr=[ratio[inside] - r_low[inside], r_high[inside] - ratio[inside]],
+            fmt="none",
+            ecolor=color,
+            elinewidth=1.0,
+            capsize=1.5,
+            zorder=2,
+        )
+        for v, fill in VERDICT_FILL.items():
+            keep = inside & (verdict == v)
             ax.plot(
                 x[keep],
                 ratio[keep],
                 marker,
-                ms=5,
+                ms=4,
                 color=color,
                 ls="",
-                mfc=color if filled else "white",
-                mew=1.2,
+                fillstyle=fill,
+                mfc=color if fill == "full" else "white",
+                mfcalt="white",
+                mew=1.0,
                 zorder=3,
             )
         for k in np.flatnonzero(~inside & np.isfinite(ratio)):
@@ -292,20 +295,22 @@ def agreement_figure(
     experiment,
     activations,
     inits,
+    margin=verdicts.DEFAULT_MARGIN,
     quantities=VARIANCE_QUANTITIES,
     predictions=tuple(AGREEMENT_STYLES),
 ):
     """Prediction / measurement per layer on a linear axis, one row per
-    (activation, init) and one column per quantity, with the measurement's 95%
-    interval and the agreement zone of ``glorot.compare`` as bands around 1.
-    A marker is filled when the cell agrees; each row's label gives the share
-    of its cells that agree per prediction."""
+    (activation, init) and one column per quantity, each with its 95%
+    interval and its verdict against the margin band [1 - m, 1 + m]
+    (``glorot.verdicts``). Each row's label counts, per prediction, the
+    hidden-layer cells that agree, with the median half-width of their
+    intervals."""
     apply_style()
     pairs = [(a, i) for a in activations for i in inits]
     fig, axes = plt.subplots(
         len(pairs),
         len(quantities),
-        figsize=(3.2 * len(quantities) + 2.2, 1.75 * len(pairs) + 1.2),
+        figsize=(3.2 * len(quantities) + 2.4, 1.75 * len(pairs) + 1.2),
         squeeze=False,
         sharey=True,
         constrained_layout=True,
@@ -315,27 +320,35 @@ def agreement_figure(
         for c, quantity in enumerate(quantities):
             ax = axes[r, c]
             _agreement_panel(
-                ax, sub[sub["quantity"] == quantity].sort_values("layer"), predictions
+                ax,
+                sub[sub["quantity"] == quantity].sort_values("layer"),
+                predictions,
+                margin,
             )
             if r == 0:
                 ax.set_title(QUANTITY_LABELS[quantity], fontsize=10)
             if r == len(pairs) - 1:
                 ax.set_xlabel("layer $i$")
         axes[r, 0].set_ylabel(f"{activation}, {init}\npredicted / measured", fontsize=9)
-        cells = compare.tested(sub)
-        shares = [
-            f"{AGREEMENT_SHORT[c]}: "
-            f"{int(cells[f'agrees_{compare.prediction_name(c)}'].sum())}/{len(cells)}"
-            for c in predictions
-        ]
+        hidden = sub[sub["cells"] == "hidden"]
+        lines = []
+        for c in predictions:
+            name = compare.prediction_name(c)
+            agree = int((hidden[f"verdict_{name}"] == verdicts.AGREE).sum())
+            lines.append(f"{AGREEMENT_SHORT[c]}: {agree}/{len(hidden)}")
+        h = verdicts.half_width(
+            hidden["ratio_low_meanfield"], hidden["ratio_high_meanfield"]
+        )
         axes[r, -1].text(
             1.04,
             0.5,
-            "cells that agree\n" + "\n".join(shares),
+            f"hidden cells within {margin:.0%}\n"
+            + "\n".join(lines)
+            + f"\nmedian half-width\n{compare.percent(float(np.median(h)))}",
             transform=axes[r, -1].transAxes,
             va="center",
             ha="left",
-            fontsize=8,
+            fontsize=7.5,
         )
     handles = [
         plt.Line2D([], [], color=color, marker=marker, ls="", label=label)
@@ -347,16 +360,21 @@ def agreement_figure(
             [],
             color="0.3",
             marker="o",
-            mfc="white",
+            fillstyle=fill,
+            mfc="0.3" if fill == "full" else "white",
+            mfcalt="white",
             ls="",
-            label="hollow: does not agree",
-        ),
-        matplotlib.patches.Patch(color="0.65", label="measured, 95% interval"),
+            label=v,
+        )
+        for v, fill in VERDICT_FILL.items()
+    ]
+    handles += [
+        plt.Line2D([], [], color="0.3", marker="|", ls="", label="ratio, 95% interval"),
         matplotlib.patches.Patch(
-            color="0.88", label="agrees: within 3 SE + 2% of measured"
+            color="0.85", label=f"margin: within {margin:.0%} of 1"
         ),
     ]
-    fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False)
     fig.suptitle(f"Prediction / measurement at initialization: experiment {experiment}")
     return fig
 

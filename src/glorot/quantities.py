@@ -15,10 +15,14 @@ VARIANCE_QUANTITIES = (
     "backprop_gradient",
     "weight_gradient",
 )
-# What ``glorot.measure`` records per layer: the above and f'(s^i).
-MEASURED_QUANTITIES = (*VARIANCE_QUANTITIES, "activation_derivative")
-# The quantities histogrammed per layer (the paper's Figures 6-8), also the
-# columns of the variance-by-layer figure.
+# What ``glorot.measure`` records per layer: the above, f'(s^i) and the
+# per-example ratio of the backward step (glorot.measure.backward_example_ratio).
+MEASURED_QUANTITIES = (
+    *VARIANCE_QUANTITIES,
+    "activation_derivative",
+    "backward_example_ratio",
+)
+# The quantities histogrammed per layer (the paper's Figures 6-8).
 HISTOGRAM_QUANTITIES = ("activation", "backprop_gradient", "weight_gradient")
 
 # The columns of a training run's tables (rule train), written by

@@ -56,12 +56,15 @@ def measure_mem_mb(experiment):
     return PYTHON_BASELINE_MB + math.ceil(total / 1e6)
 
 
-def measure_runtime_min(experiment):
-    """Wall-clock minutes for one measure job (all activations of one network)."""
+def measure_runtime_min(experiment, networks=1):
+    """Wall-clock minutes for one measure job (all activations of ``networks``
+    networks, a block of glorot.blocks)."""
     widths = experiment["widths"]
     macs = sum(n * m for n, m in zip(widths[:-1], widths[1:]))
     flops = 4 * macs * experiment["examples"] * len(experiment["activations"])
-    return 5 + math.ceil(flops / MEASURE_FLOPS_PER_SECOND / 60)
+    # Drawing the weights costs about as much as 10 examples' passes.
+    flops += 40 * macs
+    return 5 + math.ceil(networks * flops / MEASURE_FLOPS_PER_SECOND / 60)
 
 
 # Single-thread rates for the runtime request (SLURM kills a job past it),

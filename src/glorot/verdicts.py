@@ -65,3 +65,17 @@ def half_width(ratio_low, ratio_high):
     return (
         np.asarray(ratio_high, dtype=float) - np.asarray(ratio_low, dtype=float)
     ) / 2
+
+
+def relative_half_width(ratio_low, ratio_high):
+    """The half-width of a ratio interval relative to its midpoint,
+    (high - low) / (high + low): the measurement's relative precision, the
+    same for every prediction of a cell (p / [lo, hi] scales with p). For a
+    ratio near 1 it is the ``half_width``; for a prediction far off, the
+    half-width in ratio units grows with the ratio and this does not."""
+    low = np.asarray(ratio_low, dtype=float)
+    high = np.asarray(ratio_high, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(
+            np.isfinite(low) & np.isfinite(high), (high - low) / (high + low), np.inf
+        )

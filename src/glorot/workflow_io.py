@@ -5,7 +5,7 @@ import sys
 
 from threadpoolctl import threadpool_limits
 
-from . import initializers, inputs
+from . import blocks, initializers, inputs
 
 # Seventeen significant digits round-trip every float64, so a table re-read
 # gives the numbers that were written, and equal numbers give equal bytes.
@@ -40,3 +40,11 @@ def sampled_network(exp, seed, name, init, network, input_paths):
     weights = initializers.for_network(exp, seed, name, init, network)
     source = inputs.for_network(exp, seed, name, network, *input_paths)
     return weights, source
+
+
+def block_networks(exp, seed, name, init, block, input_paths):
+    """(network index, weights, input source) of each network of the block
+    ``block`` (``networks<first>-<last>``, glorot.blocks), in network order:
+    what one job of a per-network rule handles."""
+    for network in blocks.networks(block):
+        yield (network, *sampled_network(exp, seed, name, init, network, input_paths))

@@ -1,12 +1,11 @@
 import os
 
-from glorot import paper
+from glorot import blocks, paper
 from glorot.config import (
     ConfigError,
     experiment_constraint,
     init_constraint,
     load,
-    network_experiment_constraint,
     training_activation_constraint,
     training_seed_constraint,
 )
@@ -44,15 +43,38 @@ except ConfigError as error:
 EXPERIMENTS = config["experiments"]
 
 
-# Only the targets the config asks for match a rule (no network99, no init the
-# config does not name); rules measure and jacobian narrow `experiment` further.
+# Only the targets the config asks for match a rule (no block of networks the
+# config does not make, no init it does not name); the per-network rules
+# narrow `experiment` further (block_experiment).
 wildcard_constraints:
     experiment=experiment_constraint(EXPERIMENTS),
     init=init_constraint(config),
-    network=r"\d+",
+    block=r"networks\d+-\d+",
 
 
-NETWORK_EXPERIMENT = network_experiment_constraint(EXPERIMENTS)
+# The networks each per-network job kind handles: all of them (measure) or the
+# first ones (the keys jacobian_networks, minibatch_networks and
+# histograms.networks, capped at networks).
+def rule_networks(exp, kind):
+    if kind == "moments":
+        return exp["networks"]
+    if kind == "histograms":
+        return min(exp["histograms"]["networks"], exp["networks"])
+    return blocks.first_networks(exp, f"{kind}_networks")
+
+
+def block_names(exp, kind):
+    """The blocks of networks of the jobs that write ``kind`` files."""
+    return blocks.names(rule_networks(exp, kind), exp["networks_per_job"])
+
+
+def block_experiment(kind):
+    """Wildcard constraint of `experiment` for the ``kind`` files (each
+    experiment followed by its own inits and blocks only)."""
+    return blocks.experiment_constraint(
+        {name: block_names(exp, kind) for name, exp in EXPERIMENTS.items()},
+        {name: exp["inits"] for name, exp in EXPERIMENTS.items()},
+    )
 
 
 def experiment_config(wildcards):
@@ -88,12 +110,14 @@ def experiment_inputs(wildcards):
 
 
 def network_outputs(wildcards, kind):
+    """The ``kind`` files of every init and block of networks, in network order
+    (the pooled tables concatenate them in this order)."""
     exp = EXPERIMENTS[wildcards.experiment]
     return expand(
-        "results/{experiment}/networks/{init}/network{network}_{kind}.csv",
+        "results/{experiment}/networks/{init}/{block}_{kind}.csv",
         experiment=wildcards.experiment,
         init=exp["inits"],
-        network=range(exp["networks"]),
+        block=block_names(exp, kind),
         kind=kind,
     )
 
@@ -112,6 +136,40 @@ def network_jacobians(wildcards):
 
 def network_minibatch(wildcards):
     return network_outputs(wildcards, "minibatch")
+
+
+# What each rule's output depends on, and nothing else: a rule reruns when
+# its params change, so raising `networks`, adding an init or changing a
+# figure's look must not touch them (the block and the init are wildcards).
+NETWORK_KEYS = ["widths", "activations", "input", "pixels", "examples", "dtype"]
+
+
+def _subset(wildcards, keys):
+    exp = EXPERIMENTS[wildcards.experiment]
+    return {key: exp[key] for key in keys if key in exp}
+
+
+def measure_params(wildcards):
+    return _subset(wildcards, NETWORK_KEYS + ["chunk_size"])
+
+
+def histogram_params(wildcards):
+    exp = _subset(wildcards, NETWORK_KEYS + ["chunk_size"])
+    look = EXPERIMENTS[wildcards.experiment]["histograms"]
+    exp["histograms"] = {k: v for k, v in look.items() if k != "networks"}
+    return exp
+
+
+def jacobian_params(wildcards):
+    return _subset(wildcards, NETWORK_KEYS + ["jacobian_examples"])
+
+
+def minibatch_params(wildcards):
+    return _subset(wildcards, NETWORK_KEYS)
+
+
+def predict_params(wildcards):
+    return _subset(wildcards, NETWORK_KEYS + ["inits"])
 
 
 def minibatch_size():
@@ -142,7 +200,8 @@ def measure_mem(wildcards, attempt):
 
 
 def measure_runtime(wildcards, attempt):
-    return measure_runtime_min(EXPERIMENTS[wildcards.experiment]) * attempt
+    networks = len(blocks.networks(wildcards.block))
+    return measure_runtime_min(EXPERIMENTS[wildcards.experiment], networks) * attempt
 
 
 def all_targets():

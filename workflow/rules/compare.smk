@@ -8,8 +8,9 @@ localrules:
 
 rule compare:
     """Mean over networks with a 95% interval, joined with the predictions and
-    judged by the agreement criterion (src/glorot/compare.py); the coverage of
-    each prediction and the layer-to-layer ratios."""
+    judged by the equivalence verdicts (src/glorot/verdicts.py); the verdict
+    counts of each prediction with their resolution and the layer-to-layer
+    ratios."""
     input:
         moments=network_moments,
         predictions="results/{experiment}/predictions.csv",
@@ -43,6 +44,7 @@ rule compare:
         runtime=5,
     params:
         experiment=experiment_config,
+        margin=config["agreement_margin"],
     script:
         "../scripts/compare.py"
 
@@ -118,16 +120,17 @@ rule assumptions:
 
 
 rule minibatch:
-    """Per-example versus minibatch-average weight-gradient variance of one
-    network at initialization (docs/derivation.md, Step 3)."""
+    """Per-example versus minibatch-average weight-gradient variance of the
+    first networks (minibatch_networks) at initialization
+    (docs/derivation.md, Step 3)."""
     input:
         experiment_inputs,
     output:
-        "results/{experiment}/networks/{init}/network{network}_minibatch.csv",
+        "results/{experiment}/networks/{init}/{block}_minibatch.csv",
     log:
-        "results/logs/{experiment}/minibatch/{init}/network{network}.log",
+        "results/logs/{experiment}/minibatch/{init}/{block}.log",
     wildcard_constraints:
-        experiment=NETWORK_EXPERIMENT,
+        experiment=block_experiment("minibatch"),
     conda:
         "../envs/glorot.yaml"
     threads: 1
@@ -136,7 +139,7 @@ rule minibatch:
         runtime=measure_runtime,
     params:
         seed=config["seed"],
-        experiment=experiment_config,
+        experiment=minibatch_params,
         batch_size=minibatch_size(),
     script:
         "../scripts/minibatch.py"

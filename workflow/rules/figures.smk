@@ -61,8 +61,8 @@ rule figure_variance_by_layer:
 
 
 rule figure_agreement:
-    """Prediction / measurement per layer (linear axis) with the measurement's
-    interval and the agreement zone of the criterion, per prediction."""
+    """Prediction / measurement per layer (linear axis), per prediction, with
+    the ratio's 95% interval, its verdict and the margin band."""
     input:
         "results/{experiment}/variance_by_layer.csv",
     output:
@@ -83,6 +83,7 @@ rule figure_agreement:
         runtime=5,
     params:
         experiment=experiment_config,
+        margin=config["agreement_margin"],
     script:
         "../scripts/figure_agreement.py"
 

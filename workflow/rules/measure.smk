@@ -1,41 +1,40 @@
 rule measure:
-    """Sample one network (weights and inputs from its own random stream),
-    push its examples forward and backward for every activation, and keep
-    per-layer moments and fixed-bin histograms."""
+    """Sample each network of a block (weights and inputs from the network's
+    own random stream), push its examples forward and backward for every
+    activation, and keep per-layer moments, one row set per network."""
     input:
         experiment_inputs,
     output:
-        moments="results/{experiment}/networks/{init}/network{network}_moments.csv",
-        histograms="results/{experiment}/networks/{init}/network{network}_histograms.csv",
+        "results/{experiment}/networks/{init}/{block}_moments.csv",
     log:
-        "results/logs/{experiment}/measure/{init}/network{network}.log",
+        "results/logs/{experiment}/measure/{init}/{block}.log",
     wildcard_constraints:
-        experiment=NETWORK_EXPERIMENT,
+        experiment=block_experiment("moments"),
     conda:
         "../envs/glorot.yaml"
-    # One BLAS thread per job: parallelism comes from running networks side by side.
+    # One BLAS thread per job: parallelism comes from running blocks side by side.
     threads: 1
     resources:
         mem_mb=measure_mem,
         runtime=measure_runtime,
     params:
         seed=config["seed"],
-        experiment=experiment_config,
+        experiment=measure_params,
     script:
         "../scripts/measure.py"
 
 
-rule jacobian:
-    """Average singular value of each layer Jacobian J^i = dz^{i+1}/dz^i (eq. 17)
-    on the first examples of one network (same weights and inputs as measure)."""
+rule histograms:
+    """Fixed-bin histograms of the activations and gradients of the first
+    networks (histograms.networks), for Figures 6-8."""
     input:
         experiment_inputs,
     output:
-        "results/{experiment}/networks/{init}/network{network}_jacobian.csv",
+        "results/{experiment}/networks/{init}/{block}_histograms.csv",
     log:
-        "results/logs/{experiment}/jacobian/{init}/network{network}.log",
+        "results/logs/{experiment}/histograms/{init}/{block}.log",
     wildcard_constraints:
-        experiment=NETWORK_EXPERIMENT,
+        experiment=block_experiment("histograms"),
     conda:
         "../envs/glorot.yaml"
     threads: 1
@@ -44,6 +43,31 @@ rule jacobian:
         runtime=measure_runtime,
     params:
         seed=config["seed"],
-        experiment=experiment_config,
+        experiment=histogram_params,
+    script:
+        "../scripts/histograms.py"
+
+
+rule jacobian:
+    """Average singular value of each layer Jacobian J^i = dz^{i+1}/dz^i (eq. 17)
+    on the first examples of the first networks (jacobian_networks; same
+    weights and inputs as measure)."""
+    input:
+        experiment_inputs,
+    output:
+        "results/{experiment}/networks/{init}/{block}_jacobian.csv",
+    log:
+        "results/logs/{experiment}/jacobian/{init}/{block}.log",
+    wildcard_constraints:
+        experiment=block_experiment("jacobian"),
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=measure_mem,
+        runtime=measure_runtime,
+    params:
+        seed=config["seed"],
+        experiment=jacobian_params,
     script:
         "../scripts/jacobian.py"

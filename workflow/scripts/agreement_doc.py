@@ -1,14 +1,15 @@
-"""Rule agreement_doc: docs/agreement.md (coverage of every prediction per
-experiment) and the generated block of README.md's "What it shows"."""
+"""Rule agreement_doc: docs/agreement.md (the verdicts of every prediction
+per experiment, with their resolution) and the generated block of the page
+the rule names (params.readme: README.md's "What it shows")."""
 
 import jinja2
 import pandas as pd
 
 from glorot import derivation as dv
-from glorot.compare import AGREE_RELATIVE, AGREE_STANDARD_ERRORS
 from glorot.workflow_io import start
 
 log = start(snakemake.log[0], snakemake.threads)
+margin = snakemake.params.margin
 
 
 def render(path, **context):
@@ -25,13 +26,14 @@ for name, path in zip(snakemake.params.names, snakemake.input.agreement):
         "input": dv.input_text(exp),
         "networks": exp["networks"],
         "examples": exp["examples"],
-        "coverage": dv.coverage_context(pd.read_csv(path)),
+        "coverage": dv.coverage_context(pd.read_csv(path), margin),
     }
 with open(snakemake.output[0], "w") as handle:
     handle.write(
         render(
             snakemake.input.template,
-            criterion=dv.criterion_text(),
+            criterion=dv.criterion_text(margin),
+            margin=f"{margin:.0%}",
             experiments=experiments,
         )
     )
@@ -49,11 +51,13 @@ top = paper_ratios[
     & (paper_ratios["quantity"] == "weight_gradient")
     & (paper_ratios["layer"] == d - 1)
 ]["measured"].iloc[0]
-corrected, printed = dv.ratio_counts(pd.read_csv(snakemake.input.bounds_ratios))
+corrected, printed, ratios_resolution = dv.ratio_counts(
+    pd.read_csv(snakemake.input.bounds_ratios)
+)
 block = render(
     snakemake.input.readme_template,
-    se=f"{AGREE_STANDARD_ERRORS:g}",
-    rel=f"{AGREE_RELATIVE:.0%}",
+    margin=f"{margin:.0%}",
+    ratios_resolution=ratios_resolution,
     paper=experiments["paper"]["coverage"],
     paper_input=experiments["paper"]["input"],
     bounds=experiments["bounds"]["coverage"],
@@ -65,11 +69,12 @@ block = render(
     eq14_back=eq14_back,
     top_step=f"{1 / top:.3g}",
 )
-with open("README.md") as handle:
+target = snakemake.params.readme
+with open(target) as handle:
     readme = handle.read()
 spliced = dv.splice(readme, block)
 if spliced != readme:
-    with open("README.md", "w") as handle:
+    with open(target, "w") as handle:
         handle.write(spliced)
-    log.info("README.md: generated block updated")
+    log.info("%s: generated block updated", target)
 log.info("wrote %s", snakemake.output[0])

@@ -21,7 +21,7 @@ paper_assumptions = tables["paper_assumptions"]
 with open(snakemake.input.template) as handle:
     template = jinja2.Template(handle.read(), undefined=jinja2.StrictUndefined)
 text = template.render(
-    criterion=dv.criterion_text(),
+    criterion=dv.criterion_text(snakemake.params.margin),
     bounds_widths=dv.widths_text(bounds_exp["widths"]),
     bounds_networks=bounds_exp["networks"],
     bounds_examples=bounds_exp["examples"],
@@ -50,6 +50,16 @@ text = template.render(
         tables["bounds_assumptions"], "backward_independence"
     ),
     backward_paper=dv.backward_text(paper_assumptions),
+    backward_paper_per_example=dv.backward_text(
+        paper_assumptions, "backward_independence_per_example"
+    ),
+    softsign_f_prime=dv.assumption_range(
+        paper_assumptions,
+        "mean_f_prime",
+        activation="softsign",
+        init="standard",
+        layer=0,
+    ),
     top_bounds=dv.top_layer_markdown(bounds, "linear", bounds_exp["widths"][-1]),
     top_paper=dv.top_layer_markdown(paper, "tanh", paper_exp["widths"][-1]),
     product_layer0=dv.assumption_range(

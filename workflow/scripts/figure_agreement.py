@@ -1,5 +1,5 @@
 """Rule figure_agreement: prediction / measurement per layer with the
-measurement's interval and the agreement zone."""
+ratio's interval, its verdict and the margin band."""
 
 import pandas as pd
 
@@ -11,7 +11,11 @@ log = start(snakemake.log[0], snakemake.threads)
 table = pd.read_csv(snakemake.input[0])
 exp = snakemake.params.experiment
 fig = plotting.agreement_figure(
-    table, snakemake.wildcards.experiment, exp["activations"], exp["inits"]
+    table,
+    snakemake.wildcards.experiment,
+    exp["activations"],
+    exp["inits"],
+    snakemake.params.margin,
 )
 # A measured 0 (float32 underflow) has no finite ratio: say so in the panel.
 pairs = [(a, i) for a in exp["activations"] for i in exp["inits"]]

@@ -1,21 +1,30 @@
-"""Rule jacobian: average singular value of each layer Jacobian of one network."""
+"""Rule jacobian: average singular value of each layer Jacobian of each
+network of a block."""
 
 import numpy as np
 import pandas as pd
 
 from glorot import jacobian
-from glorot.workflow_io import start, write_table
-from job_network import sampled_network
+from glorot.workflow_io import block_networks, start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-exp, init, network, weights, source = sampled_network(snakemake)
-# The first examples of the same inputs the measure rule uses.
-x, _ = next(source.chunks(exp["jacobian_examples"]))
+exp = snakemake.params.experiment
+init = snakemake.wildcards.init
 rows = []
-for activation in exp["activations"]:
-    values = jacobian.mean_singular_values(x, weights, activation).mean(axis=0)
-    rows += [(activation, init, network, i, v) for i, v in enumerate(values)]
-    log.info("%s: %s", activation, np.round(values, 4))
+for network, weights, source in block_networks(
+    exp,
+    snakemake.params.seed,
+    snakemake.wildcards.experiment,
+    init,
+    snakemake.wildcards.block,
+    snakemake.input,
+):
+    # The first examples of the same inputs the measure rule uses.
+    x, _ = next(source.chunks(exp["jacobian_examples"]))
+    for activation in exp["activations"]:
+        values = jacobian.mean_singular_values(x, weights, activation).mean(axis=0)
+        rows += [(activation, init, network, i, v) for i, v in enumerate(values)]
+        log.info("network %d, %s: %s", network, activation, np.round(values, 4))
 table = pd.DataFrame(
     rows, columns=["activation", "init", "network", "layer", "mean_singular_value"]
 )

@@ -1,53 +1,32 @@
-"""Rule measure: per-layer moments and histograms of one sampled network."""
-
-import pandas as pd
+"""Rule measure: per-layer moments of each network of a block."""
 
 import numpy as np
+import pandas as pd
 
 from glorot import limits, measure
-from glorot.workflow_io import start, write_table
-from job_network import sampled_network
+from glorot.workflow_io import block_networks, start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-exp, init, network, weights, source = sampled_network(snakemake)
-hist = exp["histograms"]
-ranges = {q: hist[q] for q in measure.HISTOGRAM_QUANTITIES}
-
-moment_tables, histogram_tables = [], []
-for activation in exp["activations"]:
-    log.info("network %d, init %s, activation %s", network, init, activation)
-    overflow = limits.overflow_error(
-        exp["dtype"], snakemake.wildcards.experiment, init, network, activation
-    )
-    try:
-        moments, histograms = measure.measure_network(
-            weights,
-            source,
-            activation,
-            exp["chunk_size"],
-            ranges,
-            hist["bins"],
-            hist["weight_gradient_examples"],
+exp = snakemake.params.experiment
+name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
+tables = []
+for network, weights, source in block_networks(
+    exp, snakemake.params.seed, name, init, snakemake.wildcards.block, snakemake.input
+):
+    log.info("network %d, init %s", network, init)
+    for activation in exp["activations"]:
+        moments, _ = measure.measure_network(
+            weights, source, activation, exp["chunk_size"]
         )
-    except ValueError as error:
-        # The histograms refuse NaN: values past the dtype's range (inf - inf).
-        if "NaN" in str(error):
-            raise overflow from None
-        raise
-    table = measure.moments_table(moments)
-    if not np.isfinite(table[["mean", "variance", "mean_square"]].to_numpy()).all():
-        raise overflow
-    identity = {"activation": activation, "init": init, "network": network}
-    moment_tables.append(table.assign(**identity))
-    histogram_tables.append(measure.histogram_table(histograms).assign(**identity))
+        table = measure.moments_table(moments)
+        if not np.isfinite(table[["mean", "variance", "mean_square"]].to_numpy()).all():
+            raise limits.overflow_error(exp["dtype"], name, init, network, activation)
+        identity = {"activation": activation, "init": init, "network": network}
+        tables.append(table.assign(**identity))
 
 first = ["activation", "init", "network"]
-
-
-def identity_first(table):
-    return table[first + [c for c in table.columns if c not in first]]
-
-
-write_table(identity_first(pd.concat(moment_tables)), snakemake.output.moments)
-write_table(identity_first(pd.concat(histogram_tables)), snakemake.output.histograms)
+table = pd.concat(tables)
+write_table(
+    table[first + [c for c in table.columns if c not in first]], snakemake.output[0]
+)
 log.info("done")

@@ -1,26 +1,43 @@
 """Rule minibatch: per-example versus minibatch-average weight-gradient
-variance of one network at initialization, per activation and layer."""
+variance of each network of a block at initialization, per activation and
+layer."""
 
 import pandas as pd
 
 from glorot import minibatch
-from glorot.workflow_io import start, write_table
-from job_network import sampled_network
+from glorot.workflow_io import block_networks, start, write_table
 
 log = start(snakemake.log[0], snakemake.threads)
-exp, init, network, weights, source = sampled_network(snakemake)
+exp = snakemake.params.experiment
+init = snakemake.wildcards.init
 batch_size = snakemake.params.batch_size
-# All the examples the measure rule uses, in the same order.
-x, y = next(source.chunks(exp["examples"]))
 tables = []
-for activation in exp["activations"]:
-    table = minibatch.network_table(weights, x, y, activation, batch_size)
-    tables.append(
-        table.assign(
-            activation=activation, init=init, network=network, batch_size=batch_size
+for network, weights, source in block_networks(
+    exp,
+    snakemake.params.seed,
+    snakemake.wildcards.experiment,
+    init,
+    snakemake.wildcards.block,
+    snakemake.input,
+):
+    # All the examples the measure rule uses, in the same order.
+    x, y = next(source.chunks(exp["examples"]))
+    for activation in exp["activations"]:
+        table = minibatch.network_table(weights, x, y, activation, batch_size)
+        tables.append(
+            table.assign(
+                activation=activation,
+                init=init,
+                network=network,
+                batch_size=batch_size,
+            )
         )
-    )
-    log.info("%s: ratio by layer %s", activation, table["ratio"].round(3).tolist())
+        log.info(
+            "network %d, %s: ratio by layer %s",
+            network,
+            activation,
+            table["ratio"].round(3).tolist(),
+        )
 table = pd.concat(tables)
 first = ["activation", "init", "network"]
 write_table(
