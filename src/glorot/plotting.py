@@ -14,12 +14,18 @@ import numpy as np  # noqa: E402
 from . import compare  # noqa: E402
 from .quantities import VARIANCE_QUANTITIES  # noqa: E402
 
-INIT_COLORS = {"standard": "tab:red", "normalized": "tab:blue", "he": "tab:green"}
+INIT_COLORS = {
+    "standard": "tab:red",
+    "normalized": "tab:blue",
+    "he": "tab:green",
+    "orthogonal": "tab:purple",
+}
 # The one name of each init in every figure.
 INIT_LABELS = {
     "standard": "standard init (eq. 1)",
     "normalized": "normalized init (eq. 16)",
     "he": "He init",
+    "orthogonal": "orthogonal init",
 }
 QUANTITY_LABELS = {
     "activation": "activations $z^i$",
