@@ -17,6 +17,8 @@ import re
 import jsonschema
 import yaml
 
+from . import free_probability
+
 
 class ConfigError(ValueError):
     pass
@@ -210,6 +212,7 @@ def check_consistency(config):
         for quantity, bounds in exp["histograms"].items():
             if isinstance(bounds, list):
                 _check_range(f"experiments.{name}.histograms.{quantity}", bounds)
+    check_sweeps(config)
     training = config.get("training")
     if training is not None:
         if "training" in experiments:
@@ -218,6 +221,32 @@ def check_consistency(config):
                 "share results/training/ with the training runs; rename the experiment"
             )
         check_training(training)
+
+
+def check_sweeps(config):
+    """The spectrum and finite_width sweeps write results/<name>/ as the
+    experiments do: every name once, none reserved; ranges finite."""
+    seen = {name: "experiments" for name in config["experiments"]}
+    seen["training"] = "training"
+    for section in ("spectrum", "finite_width"):
+        for name, sweep in (config.get(section) or {}).items():
+            if name in RESERVED_NAMES or name in seen:
+                other = RESERVED_NAMES.get(name) or f"{seen[name]}.{name}"
+                raise ConfigError(
+                    f"config key {section}.{name}: would share results/{name}/ "
+                    f"with {other}; rename the sweep"
+                )
+            seen[name] = section
+            if "range" in sweep:
+                _check_range(f"{section}.{name}.range", sweep["range"])
+            if section == "spectrum" and "tanh" in sweep["activations"]:
+                for k, q_star in enumerate(sweep.get("q_star", [1.0])):
+                    try:
+                        free_probability.critical_point("tanh", q_star)
+                    except ValueError as error:
+                        raise ConfigError(
+                            f"config key spectrum.{name}.q_star[{k}] = {q_star}: {error}"
+                        ) from None
 
 
 def check_training(training):

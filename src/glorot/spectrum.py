@@ -18,8 +18,9 @@ glorot.jacobian): cheaper than an SVD of J and exact to eps * lambda_max.
 """
 
 import numpy as np
+import pandas as pd
 
-from . import activations, free_probability, initializers, seeding
+from . import activations, compare, free_probability, initializers, seeding, verdicts
 
 QUANTITIES = ("mean", "variance", "lambda_max")
 
@@ -113,3 +114,179 @@ def predicted(activation, weights, q_star, depth):
     )
     law = free_probability.product_law(activation, weights, sigma_w2, q_star, depth)
     return {"mean": mean, "variance": variance, "lambda_max": law.lambda_max()}
+
+
+# --- Which runs a sweep holds ------------------------------------------------
+
+# linear and relu are critical at every scale: one run each, without a q*.
+NO_Q_STAR = "none"
+
+
+def runs(sweep):
+    """(activation, weights, q_star label) of every run of ``sweep``: tanh once
+    per q* of the config (written as the config writes it), the others once."""
+    out = []
+    for activation in sweep["activations"]:
+        labels = (
+            [str(q) for q in sweep["q_star"]] if activation == "tanh" else [NO_Q_STAR]
+        )
+        out += [(activation, w, q) for w in sweep["weights"] for q in labels]
+    return out
+
+
+def q_value(label):
+    """The q* of a run label; linear and relu run at q* = 1 (any scale would do)."""
+    return 1.0 if label == NO_Q_STAR else float(label)
+
+
+# --- Tables ------------------------------------------------------------------
+
+
+def network_table(eigenvalues, networks):
+    """One row per (network, depth): the mean, variance and largest eigenvalue
+    of that network's J J^T. ``eigenvalues``: dict depth -> (networks, n)."""
+    frames = []
+    for depth, eig in sorted(eigenvalues.items()):
+        stats = eigenvalue_statistics(eig)
+        frames.append(
+            pd.DataFrame({"network": list(networks), "depth": depth, **stats})
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def histogram_edges(sweep):
+    low, high = sweep["range"]
+    return np.linspace(low, high, sweep["bins"] + 1)
+
+
+def histogram_table(eigenvalues, edges):
+    """Counts of log10 of the singular values sqrt(lambda) per depth and bin,
+    pooled over networks; the zeros (dead relu units, rounding) and the values
+    outside the range counted apart (rows with bin -1: below, bins: above)."""
+    rows = []
+    for depth, eig in sorted(eigenvalues.items()):
+        with np.errstate(divide="ignore"):
+            y = 0.5 * np.log10(eig.ravel())
+        counts, _ = np.histogram(y, edges)
+        below = int(np.sum(y < edges[0]))
+        above = int(np.sum(y > edges[-1]))
+        for b, count in enumerate(counts):
+            rows.append((depth, b, edges[b], edges[b + 1], int(count)))
+        rows.append((depth, -1, -np.inf, edges[0], below))
+        rows.append((depth, len(counts), edges[-1], np.inf, above))
+    return pd.DataFrame(rows, columns=["depth", "bin", "low", "high", "count"])
+
+
+def predicted_bin_probabilities(activation, weights, q_star, depth, edges, points=24):
+    """The predicted probability of each bin of log10 sigma: the integral of the
+    density of lambda = sigma^2 over the bin (``points`` per bin, trapezoid in
+    log lambda). NaN where the law has no density: orthogonal weights at
+    depth 1 (the law of f'^2 itself), except linear ones (all mass at 1)."""
+    sigma_w2, _ = free_probability.critical_point(activation, q_star)
+    if weights == "orthogonal" and activation == "linear":
+        probability = np.zeros(len(edges) - 1)
+        inside = (edges[:-1] <= 0) & (0 < edges[1:])
+        probability[inside] = 1.0
+        return probability
+    if weights == "orthogonal" and depth == 1:
+        return np.full(len(edges) - 1, np.nan)
+    law = free_probability.product_law(activation, weights, sigma_w2, q_star, depth)
+    y = np.linspace(edges[:-1], edges[1:], points)  # (points, bins)
+    lam = 10.0 ** (2 * y)
+    rho = law.density(lam.ravel()).reshape(lam.shape)
+    # d lambda = lambda ln(10) 2 dy
+    return np.trapezoid(rho * lam * 2 * np.log(10), y, axis=0)
+
+
+SPECTRUM_COLUMNS = [
+    "activation",
+    "weights",
+    "q_star",
+    "width",
+    "depth",
+    "quantity",
+    "predicted",
+    "measured",
+    "ci_low",
+    "ci_high",
+    "networks",
+    "ratio_low",
+    "ratio_high",
+    "resolution",
+    "verdict",
+]
+# A prediction of exactly 0 (the spectrum's variance of linear orthogonal
+# networks) has no ratio; it agrees when the measurement is 0 to this many
+# times the squared mean eigenvalue (float64 rounding of a product of L
+# orthogonal matrices), otherwise it disagrees.
+ZERO_TOLERANCE = 1e-9
+
+
+def summarise(per_run, sweep, margin):
+    """jacobian_spectrum.csv: one row per (activation, weights, q_star, depth,
+    quantity), the mean over networks with its 95% Student-t interval against
+    the free-probability prediction, judged by glorot.verdicts.
+    ``per_run``: {(activation, weights, q_star label): network_table}."""
+    rows = []
+    for (activation, weights, label), table in sorted(per_run.items()):
+        q_star = q_value(label)
+        for depth, group in table.groupby("depth", sort=True):
+            prediction = predicted(activation, weights, q_star, int(depth))
+            for quantity in QUANTITIES:
+                mean, low, high, _ = compare.mean_with_ci(group[quantity].to_numpy())
+                rows.append(
+                    (
+                        activation,
+                        weights,
+                        "" if label == NO_Q_STAR else label,
+                        sweep["width"],
+                        int(depth),
+                        quantity,
+                        prediction[quantity],
+                        mean,
+                        low,
+                        high,
+                        len(group),
+                    )
+                )
+    out = pd.DataFrame(rows, columns=SPECTRUM_COLUMNS[:11])
+    r_low, r_high = verdicts.ratio_interval(out["predicted"], out["ci_low"], out["ci_high"])
+    out["ratio_low"], out["ratio_high"] = r_low, r_high
+    out["resolution"] = verdicts.half_width(r_low, r_high)
+    out["verdict"] = verdicts.verdict(r_low, r_high, margin)
+    zero = out["predicted"] == 0
+    small = out["ci_high"].abs() <= ZERO_TOLERANCE
+    out.loc[zero, "verdict"] = np.where(small[zero], verdicts.AGREE, verdicts.DISAGREE)
+    out.loc[zero, "resolution"] = out.loc[zero, "ci_high"].abs()
+    return out
+
+
+def histogram_summary(per_run, sweep):
+    """spectrum_histograms.csv: per (activation, weights, q_star, depth, bin) of
+    log10 sigma, the measured fraction of the singular values (over all n per
+    network, zeros included) and the predicted probability of the bin."""
+    edges = histogram_edges(sweep)
+    frames = []
+    for (activation, weights, label), table in sorted(per_run.items()):
+        for depth, group in table.groupby("depth", sort=True):
+            group = group.sort_values("bin")
+            total = group["count"].sum()
+            inner = group[(group["bin"] >= 0) & (group["bin"] < len(edges) - 1)]
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "activation": activation,
+                        "weights": weights,
+                        "q_star": "" if label == NO_Q_STAR else label,
+                        "depth": int(depth),
+                        "bin": inner["bin"].to_numpy(),
+                        "low": inner["low"].to_numpy(),
+                        "high": inner["high"].to_numpy(),
+                        "measured": inner["count"].to_numpy() / total,
+                        "predicted": predicted_bin_probabilities(
+                            activation, weights, q_value(label), int(depth), edges
+                        ),
+                    }
+                )
+            )
+    return pd.concat(frames, ignore_index=True)
