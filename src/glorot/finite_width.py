@@ -190,17 +190,17 @@ def leading_order(activation, weights, width, depth, m_0=1.0):
     E[M_{l-1}^2] (a factor E[M_{l-1}^2] / m^2), which makes the ratio the
     exact product (1 + a / n)^l for relu and linear with Gaussian weights.
     The Jacobian's factor per layer, X = sigma_w^2 / n sum_i f'(h_i)^2 y_i^2
-    with y_i = (W v)_i independent of h_i at leading order, has relative
-    variance s^2 = (mu_2 / mu_1^2 E[y^4] / E[y^2]^2 - 1) / n; Var[log X] is
-    taken as psi_1(1 / s^2), the log of a Gamma variable of that relative
-    variance (exact for linear Gaussian layers). log |J^l u|^2 also moves with
+    with y_i = (W v)_i independent of h_i at leading order: Var[log X] from
+    ``log_factor_variance``. log |J^l u|^2 also moves with
     the layer's length, c_l delta M_{l-1}, c_l = d log mu_1 / dm, and
     Cov[eps, log X] = Cov[f(h)^2, f'(h)^2] / (n mu_1).
 
     The weights' kurtosis kappa enters through the fourth cumulant of
     h_i = sum_j W_ij z_j, c4 = (kappa - 3) sigma_w^4 sum_j z_j^4 / n^2 =
-    (kappa - 3) q^2 k_z / n, k_z = E[z^4] / E[z^2]^2 of the previous layer
-    (3 for the Gaussian input): an O(1/n^2) term per layer of the ratio, an
+    (kappa - 3) q^2 k_z / (n + 2), k_z = E[z^4] / E[z^2]^2 of the previous
+    layer (3 for the Gaussian input; sum_j g_j^4 / (sum_j g_j^2)^2 has mean
+    3 / (n + 2) for a Gaussian g, hence n + 2): an O(1/n^2) term per layer of
+    the ratio, the same for y_i = (W v)_i with k_v = 3 mu_2 / mu_1^2, an
     O(1/n) shift of the mean for tanh (Edgeworth, ``_edgeworth``), none for
     relu and linear, whose E[f(h)^2] needs only Var[h].
     """
@@ -215,7 +215,7 @@ def leading_order(activation, weights, width, depth, m_0=1.0):
     ratio, log_var, mean = [], [], []
     for _ in range(depth):
         q = sigma_w2 * m
-        c4 = excess * q**2 * k_z / n
+        c4 = excess * q**2 * k_z / (n + 2)
 
         def moments(qq, c4=c4):
             return (
@@ -239,8 +239,9 @@ def leading_order(activation, weights, width, depth, m_0=1.0):
             - np.log(_expect(lambda s: f_prime(s) ** 2, sigma_w2 * (m - dm)))
         ) / (2 * dm)
         var_eps = (f4 - f2**2) / n * ratio_prev
-        s2 = (mu_2 / mu_1**2 * (3 + excess * k_v / n) - 1) / n
-        var_eta = float(special.polygamma(1, 1 / s2))
+        var_eta = log_factor_variance(
+            activation, width, mu_1, mu_2, 3 + excess * k_v / (n + 2)
+        )
         cov_eps_eta = (f2fp2 - f2 * mu_1) / (n * mu_1)
         # The mean's 1/n shifts: the kurtosis (f2 - G(m)), and the curvature
         # of G times Var[M_{l-1}], both carried on by G'.
@@ -258,6 +259,31 @@ def leading_order(activation, weights, width, depth, m_0=1.0):
         log_var.append(var_j)
         mean.append(shift_m)
     return np.array(ratio), np.array(log_var), np.array(mean)
+
+
+def log_factor_variance(activation, width, mu_1, mu_2, kappa_y):
+    """Var[log X] of one layer's Jacobian factor X = sum_i t_i y_i^2 (up to a
+    constant), t_i = f'(h_i)^2, y_i i.i.d. of kurtosis ``kappa_y``.
+
+    Given the t_i, X is taken as a Gamma variable of the same relative
+    variance (kappa_y - 1) sum t^2 / (sum t)^2, so Var[log X | t] = psi_1(alpha),
+    alpha = (sum t)^2 / ((kappa_y - 1) sum t^2): exact for Gaussian y (a
+    chi-square) when t is 0 or 1. relu: t is 0/1, sum t = K ~ Binomial(n, 1/2)
+    given K >= 1, alpha = K / (kappa_y - 1), and the law of total variance over
+    K is summed exactly. Otherwise sum t and sum t^2 are replaced by n mu_1 and
+    n mu_2 in alpha, and Var[log sum t] = (mu_2 / mu_1^2 - 1) / n is added
+    (leading order)."""
+    if activation == "relu":
+        k = np.arange(1, width + 1)
+        p = stats.binom.pmf(k, width, 0.5)
+        p = p / p.sum()
+        alpha = k / (kappa_y - 1)
+        mean_log = special.digamma(alpha) - np.log(alpha) + np.log(k)
+        return float(
+            p @ special.polygamma(1, alpha) + p @ mean_log**2 - (p @ mean_log) ** 2
+        )
+    alpha = width * mu_1**2 / ((kappa_y - 1) * mu_2)
+    return float(special.polygamma(1, alpha)) + (mu_2 / mu_1**2 - 1) / width
 
 
 def mean_field_length(activation, depth, m_0=1.0):

@@ -64,6 +64,10 @@ def derivative_moments(activation, q):
     """mu_1 = E[f'(h)^2] and mu_2 = E[f'(h)^4], h ~ N(0, q) (Pennington et al.
     2017, eq. 9), by the quadrature of glorot.theory."""
     _, f_prime = activations.get(activation)
+    if activation == "linear":
+        # Exactly, not to quadrature rounding: the orthogonal linear spectrum's
+        # variance is then exactly 0.
+        return 1.0, 1.0
     mu_1 = theory.gaussian_expectation(lambda s: f_prime(s) ** 2, q)
     mu_2 = theory.gaussian_expectation(lambda s: f_prime(s) ** 4, q)
     return mu_1, mu_2

@@ -110,6 +110,8 @@ def variance_figure(table):
                 label=f"{weights}, measured",
             )
         ax.set_xscale("log", base=2)
+        # symlog: the variance spans decades, and is 0 for linear orthogonal.
+        ax.set_yscale("symlog", linthresh=0.1)
         ax.set_title(_run_label(activation, q_star))
         ax.set_xlabel("depth L")
         ax.set_ylabel(r"Var of the eigenvalues of $JJ^T$")
