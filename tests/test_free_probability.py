@@ -43,7 +43,11 @@ def test_marchenko_pastur_density_in_closed_form():
 
 @pytest.mark.parametrize(
     "activation, weights, q",
-    [("linear", "gaussian", 1.0), ("relu", "gaussian", 1.0), ("tanh", "orthogonal", 0.5)],
+    [
+        ("linear", "gaussian", 1.0),
+        ("relu", "gaussian", 1.0),
+        ("tanh", "orthogonal", 0.5),
+    ],
 )
 @pytest.mark.parametrize("depth", [2, 8])
 def test_density_reproduces_the_moments(activation, weights, q, depth):
@@ -73,7 +77,9 @@ def test_critical_line_is_critical():
     _, f_prime = fp.activations.get("tanh")
     for q_star in (0.01, 0.5, 2.0):
         sigma_w2, sigma_b2 = fp.critical_point("tanh", q_star)
-        chi_1 = sigma_w2 * theory.gaussian_expectation(lambda s: f_prime(s) ** 2, q_star)
+        chi_1 = sigma_w2 * theory.gaussian_expectation(
+            lambda s: f_prime(s) ** 2, q_star
+        )
         assert chi_1 == pytest.approx(1.0, rel=1e-12)
         q_next = (
             sigma_w2 * theory.gaussian_expectation(lambda s: np.tanh(s) ** 2, q_star)

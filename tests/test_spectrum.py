@@ -52,7 +52,13 @@ def test_spectrum_eigenvalues_are_those_of_the_full_jacobian():
 def test_linear_gaussian_mean_eigenvalue_is_one_within_sampling_error():
     # E[tr JJ^T / n] = 1 exactly at every width for Gaussian linear layers.
     eig = spectrum.measure(
-        {"width": 32, "depths": [4], "batch": 8}, 2, "s", "linear", "gaussian", 1.0, range(64)
+        {"width": 32, "depths": [4], "batch": 8},
+        2,
+        "s",
+        "linear",
+        "gaussian",
+        1.0,
+        range(64),
     )
     means = eig[4].mean(axis=1)
     se = means.std(ddof=1) / np.sqrt(len(means))
@@ -116,8 +122,13 @@ def test_exact_predictions_within_sampling_error(activation):
     # log-variance inside 4 standard errors (delta method; variance's SE).
     width, depth = 16, 3
     m, log_j = fw.measure(
-        generator(activation, "gaussian", width), "gaussian", width, depth, activation,
-        range(3000), 500,
+        generator(activation, "gaussian", width),
+        "gaussian",
+        width,
+        depth,
+        activation,
+        range(3000),
+        500,
     )
     p = fw.predicted(activation, "gaussian", width, depth)
     ratio, low, high = fw.second_moment_ratio(m)
@@ -145,11 +156,27 @@ def default_config():
 @pytest.mark.parametrize(
     "section, edit, words",
     [
-        ("spectrum", lambda s: s.update(weights=["uniform"]), ["spectrum.spectrum.weights[0]", "'uniform'"]),
+        (
+            "spectrum",
+            lambda s: s.update(weights=["uniform"]),
+            ["spectrum.spectrum.weights[0]", "'uniform'"],
+        ),
         ("spectrum", lambda s: s.update(q_star=[0]), ["q_star[0]", "0"]),
-        ("spectrum", lambda s: s.update(range=[1.0, -1.0]), ["spectrum.spectrum.range", "low < high"]),
-        ("finite_width", lambda s: s.update(widths=[1]), ["finite_width.finite_width.widths[0]", "1"]),
-        ("finite_width", lambda s: s.update(activations=["sigmoid"]), ["activations[0]", "'sigmoid'"]),
+        (
+            "spectrum",
+            lambda s: s.update(range=[1.0, -1.0]),
+            ["spectrum.spectrum.range", "low < high"],
+        ),
+        (
+            "finite_width",
+            lambda s: s.update(widths=[1]),
+            ["finite_width.finite_width.widths[0]", "1"],
+        ),
+        (
+            "finite_width",
+            lambda s: s.update(activations=["sigmoid"]),
+            ["activations[0]", "'sigmoid'"],
+        ),
         ("finite_width", lambda s: s.update(margin=1.5), ["margin", "1.5"]),
     ],
 )
@@ -167,3 +194,41 @@ def test_sweep_name_clash_refused():
     config["spectrum"]["paper"] = copy.deepcopy(config["spectrum"]["spectrum"])
     with pytest.raises(ConfigError, match="spectrum.paper.*results/paper/"):
         check(config, SCHEMA)
+
+
+# --- eq. (17) predicted -----------------------------------------------------
+
+
+def test_eq17_prediction_table_and_verdicts():
+    import pandas as pd
+
+    from glorot import jacobian_prediction
+
+    exp = {
+        "widths": [30, 20, 20, 5],
+        "activations": ["linear"],
+        "inits": ["orthogonal", "standard"],
+    }
+    predictions = pd.DataFrame(
+        [
+            ("linear", i, "preactivation", layer, 1.0)
+            for i in exp["inits"]
+            for layer in range(3)
+        ],
+        columns=["activation", "init", "quantity", "layer", "predicted_meanfield"],
+    )
+    table = jacobian_prediction.predict_layers(exp, predictions)
+    orth = table[table["init"] == "orthogonal"].set_index("layer")["predicted"]
+    # Orthonormal columns: every singular value is sqrt(n_in Var[W]) = 1.
+    np.testing.assert_allclose(orth, 1.0, rtol=1e-12)
+    per_network = pd.DataFrame(
+        [
+            ("linear", "orthogonal", k, layer, 1.0 + 0.001 * (-1) ** k)
+            for k in range(4)
+            for layer in range(2)
+        ],
+        columns=["activation", "init", "network", "layer", "mean_singular_value"],
+    )
+    out = jacobian_prediction.summarise(per_network, table)
+    assert list(out["verdict"]) == ["agree", "agree"]
+    assert (out["resolution"] < 0.02).all()

@@ -333,7 +333,9 @@ MEASURED_COLUMNS = [
 def network_generator(seed, name, activation, weights, width, network):
     """The stream of network ``network`` of one (activation, weights, width)."""
     return np.random.default_rng(
-        seeding.seed_sequence(seed, "finite_width", name, activation, weights, width, network)
+        seeding.seed_sequence(
+            seed, "finite_width", name, activation, weights, width, network
+        )
     )
 
 
@@ -352,11 +354,20 @@ def measured_table(activation, weights, width, m, log_j):
     for layer in range(m.shape[1]):
         key = (activation, weights, width, layer + 1)
         rows.append(
-            (*key, "length_second_moment_ratio", ratio[layer], r_low[layer], r_high[layer], len(m))
+            (
+                *key,
+                "length_second_moment_ratio",
+                ratio[layer],
+                r_low[layer],
+                r_high[layer],
+                len(m),
+            )
         )
         alive = log_j[:, layer][np.isfinite(log_j[:, layer])]
         var, low, high = variance_with_ci(alive[:, None])
-        rows.append((*key, "log_jacobian_variance", var[0], low[0], high[0], len(alive)))
+        rows.append(
+            (*key, "log_jacobian_variance", var[0], low[0], high[0], len(alive))
+        )
         mean, low, high, _ = compare.mean_with_ci(m[:, layer])
         rows.append((*key, "length_mean", mean, low, high, len(m)))
     return pd.DataFrame(rows, columns=MEASURED_COLUMNS)
@@ -392,3 +403,14 @@ def judge(table, margin):
     out["resolution"] = verdicts.half_width(low, high)
     out["verdict"] = verdicts.verdict(low, high, margin)
     return out
+
+
+# Seconds per network, per layer and per n^2 (drawing the weights dominates),
+# measured at n = 256, depth 50 on one loaded core (docs/spectrum.md, "Cost").
+SECONDS_PER_LAYER_N2 = 1.4e-7
+
+
+def runtime_min(sweep, width):
+    """Minutes to ask for one run at ``width``: twice the measured cost, plus 2."""
+    seconds = sweep["networks"] * sweep["depth"] * width**2 * SECONDS_PER_LAYER_N2
+    return int(2 + 2 * seconds / 60)

@@ -60,7 +60,9 @@ def summarise(per_network, layer_predictions, margin=verdicts.DEFAULT_MARGIN):
     table = compare.summarise_jacobian(per_network)
     keys = ["activation", "init", "layer"]
     table = table.merge(layer_predictions[keys + ["predicted"]], on=keys, how="left")
-    low, high = verdicts.ratio_interval(table["predicted"], table["ci_low"], table["ci_high"])
+    low, high = verdicts.ratio_interval(
+        table["predicted"], table["ci_low"], table["ci_high"]
+    )
     table["ratio_low"], table["ratio_high"] = low, high
     table["resolution"] = verdicts.half_width(low, high)
     table["verdict"] = verdicts.verdict(low, high, margin)

@@ -370,7 +370,8 @@ def agreement_figure(
 
 def jacobian_figure(table, experiment, activations, inits, paper_values=None):
     """Average singular value of J^i = dz^{i+1}/dz^i per layer (eq. 17), per
-    activation and init, with 95% intervals; the paper's tanh values as lines."""
+    activation and init, with 95% intervals; the free-probability prediction
+    as crosses where the table has one; the paper's tanh values as lines."""
     apply_style()
     fig, axes = plt.subplots(
         1,
@@ -399,6 +400,16 @@ def jacobian_figure(table, experiment, activations, inits, paper_values=None):
                 capsize=2,
                 label=INIT_LABELS.get(init, init),
             )
+            if "predicted" in rows:
+                # Eq. (17) predicted by free probability (glorot.jacobian_prediction).
+                ax.plot(
+                    rows["layer"],
+                    rows["predicted"],
+                    "x",
+                    color=INIT_COLORS.get(init, "black"),
+                    ms=7,
+                    label="predicted" if init == inits[0] else None,
+                )
             if paper_values and activation == "tanh" and init in paper_values:
                 ax.axhline(
                     paper_values[init],

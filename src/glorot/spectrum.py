@@ -90,7 +90,9 @@ def measure(sweep, seed, name, activation, weights, q_star, networks):
             ws.append(w)
             bs.append(b)
             xs.append(sample_input(rng, width, length_sq))
-        eig = jacobian_eigenvalues(np.stack(ws), np.stack(bs), np.stack(xs), activation, depths)
+        eig = jacobian_eigenvalues(
+            np.stack(ws), np.stack(bs), np.stack(xs), activation, depths
+        )
         for d in depths:
             result[d].append(eig[d])
     return {d: np.concatenate(v) for d, v in result.items()}
@@ -250,7 +252,9 @@ def summarise(per_run, sweep, margin):
                     )
                 )
     out = pd.DataFrame(rows, columns=SPECTRUM_COLUMNS[:11])
-    r_low, r_high = verdicts.ratio_interval(out["predicted"], out["ci_low"], out["ci_high"])
+    r_low, r_high = verdicts.ratio_interval(
+        out["predicted"], out["ci_low"], out["ci_high"]
+    )
     out["ratio_low"], out["ratio_high"] = r_low, r_high
     out["resolution"] = verdicts.half_width(r_low, r_high)
     out["verdict"] = verdicts.verdict(r_low, r_high, margin)
@@ -290,3 +294,15 @@ def histogram_summary(per_run, sweep):
                 )
             )
     return pd.concat(frames, ignore_index=True)
+
+
+# Seconds per network, per layer and per n^3, measured with orthogonal weights
+# (the dearer: a QR per layer) at n = 512, L = 128 on one loaded core
+# (docs/spectrum.md, "Cost"); Gaussian weights take half.
+SECONDS_PER_LAYER_N3 = 3e-9
+
+
+def runtime_min(sweep):
+    """Minutes to ask for one run of ``sweep``: twice the measured cost, plus 2."""
+    seconds = sweep["networks"] * max(sweep["depths"]) * sweep["width"] ** 3
+    return int(2 + 2 * seconds * SECONDS_PER_LAYER_N3 / 60)

@@ -6,7 +6,11 @@ import numpy as np
 
 from .plotting import apply_style
 
-WEIGHT_COLORS = {"gaussian": "tab:red", "orthogonal": "tab:blue", "uniform": "tab:green"}
+WEIGHT_COLORS = {
+    "gaussian": "tab:red",
+    "orthogonal": "tab:blue",
+    "uniform": "tab:green",
+}
 
 
 def _run_label(activation, q_star):
@@ -47,7 +51,9 @@ def histograms_figure(table):
                     continue
                 width = (rows["high"] - rows["low"]).to_numpy()
                 edges = np.append(rows["low"].to_numpy(), rows["high"].iloc[-1])
-                ax.stairs(rows["measured"] / width, edges, color=color, alpha=0.5, fill=True)
+                ax.stairs(
+                    rows["measured"] / width, edges, color=color, alpha=0.5, fill=True
+                )
                 ax.plot(
                     (rows["low"] + rows["high"]) / 2,
                     rows["predicted"] / width,
@@ -95,7 +101,13 @@ def variance_figure(table):
             ].sort_values("depth")
             if rows.empty:
                 continue
-            ax.plot(rows["depth"], rows["predicted"], color=color, lw=1.2, label=f"{weights}, predicted")
+            ax.plot(
+                rows["depth"],
+                rows["predicted"],
+                color=color,
+                lw=1.2,
+                label=f"{weights}, predicted",
+            )
             err = np.vstack(
                 [rows["measured"] - rows["ci_low"], rows["ci_high"] - rows["measured"]]
             )
@@ -160,7 +172,10 @@ def finite_width_figure(table):
                         rows["layer"],
                         rows["measured"],
                         yerr=np.vstack(
-                            [rows["measured"] - rows["ci_low"], rows["ci_high"] - rows["measured"]]
+                            [
+                                rows["measured"] - rows["ci_low"],
+                                rows["ci_high"] - rows["measured"],
+                            ]
                         ),
                         fmt="o" if weights == "gaussian" else "s",
                         mfc="none" if weights == "uniform" else color,

@@ -3,6 +3,8 @@
 # docs/spectrum.md. Library: src/glorot/finite_width.py. Included by the
 # Snakefile only with a `finite_width` key in the config.
 
+from glorot import finite_width as finite_width_lib
+
 FINITE_WIDTH = config["finite_width"]
 
 
@@ -14,6 +16,11 @@ def finite_width_run_params(wildcards):
     """What a run's numbers depend on: not `batch` (tested) nor `margin`."""
     sweep = FINITE_WIDTH[wildcards.sweep]
     return {k: sweep[k] for k in ("depth", "networks")}
+
+
+def finite_width_runtime(wildcards, attempt):
+    sweep = FINITE_WIDTH[wildcards.sweep]
+    return finite_width_lib.runtime_min(sweep, int(wildcards.width)) * attempt
 
 
 def finite_width_runs(wildcards):
@@ -53,7 +60,7 @@ rule finite_width_run:
     threads: 1
     resources:
         mem_mb=1000,
-        runtime=60,
+        runtime=finite_width_runtime,
     params:
         sweep=finite_width_run_params,
         seed=config["seed"],

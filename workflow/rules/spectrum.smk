@@ -19,6 +19,10 @@ def spectrum_sweep(wildcards):
     return SPECTRUM[wildcards.sweep]
 
 
+def spectrum_runtime(wildcards, attempt):
+    return spectrum_lib.runtime_min(SPECTRUM[wildcards.sweep]) * attempt
+
+
 def spectrum_run_files(wildcards, kind):
     return [
         f"results/{wildcards.sweep}/spectrum/{a}_{w}_q{q}_{kind}.csv"
@@ -62,7 +66,7 @@ rule jacobian_spectrum_run:
     threads: 1
     resources:
         mem_mb=2000,
-        runtime=30,
+        runtime=spectrum_runtime,
     params:
         sweep=spectrum_sweep_params,
         seed=config["seed"],

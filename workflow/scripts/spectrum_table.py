@@ -10,9 +10,7 @@ from glorot.workflow_io import start, write_table
 log = start(snakemake.log[0], snakemake.threads)
 sweep = snakemake.params.sweep
 runs = spectrum.runs(sweep)
-networks = {
-    run: pd.read_csv(path) for run, path in zip(runs, snakemake.input.networks)
-}
+networks = {run: pd.read_csv(path) for run, path in zip(runs, snakemake.input.networks)}
 histograms = {
     run: pd.read_csv(path) for run, path in zip(runs, snakemake.input.histograms)
 }
