@@ -306,3 +306,11 @@ def runtime_min(sweep):
     """Minutes to ask for one run of ``sweep``: twice the measured cost, plus 2."""
     seconds = sweep["networks"] * max(sweep["depths"]) * sweep["width"] ** 3
     return int(2 + 2 * seconds * SECONDS_PER_LAYER_N3 / 60)
+
+
+def read_table(path):
+    """A table written by the spectrum rules, q_star as text ("" for linear
+    and relu, the config's spelling otherwise)."""
+    table = pd.read_csv(path, dtype={"q_star": str})
+    table["q_star"] = table["q_star"].fillna("")
+    return table

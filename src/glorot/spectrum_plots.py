@@ -108,8 +108,12 @@ def variance_figure(table):
                 lw=1.2,
                 label=f"{weights}, predicted",
             )
+            # A variance is >= 0: the t-interval's end below 0 is drawn at 0.
             err = np.vstack(
-                [rows["measured"] - rows["ci_low"], rows["ci_high"] - rows["measured"]]
+                [
+                    rows["measured"] - rows["ci_low"].clip(lower=0),
+                    rows["ci_high"] - rows["measured"],
+                ]
             )
             ax.errorbar(
                 rows["depth"],
@@ -124,6 +128,7 @@ def variance_figure(table):
         ax.set_xscale("log", base=2)
         # symlog: the variance spans decades, and is 0 for linear orthogonal.
         ax.set_yscale("symlog", linthresh=0.1)
+        ax.set_ylim(bottom=0)
         ax.set_title(_run_label(activation, q_star))
         ax.set_xlabel("depth L")
         ax.set_ylabel(r"Var of the eigenvalues of $JJ^T$")
