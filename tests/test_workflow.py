@@ -156,6 +156,11 @@ def test_figures_are_drawn(run):
         "ci_low",
         "ci_high",
         "networks",
+        "predicted",
+        "ratio_low",
+        "ratio_high",
+        "resolution",
+        "verdict",
     ]
     assert len(jac) == 2 * 2 * 2  # activations x inits x hidden layers
 

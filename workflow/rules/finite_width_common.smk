@@ -7,7 +7,9 @@ FINITE_WIDTH = config["finite_width"]
 
 
 def finite_width_sweep(wildcards):
-    return FINITE_WIDTH[wildcards.sweep]
+    """The sweep without `batch`, which no table depends on."""
+    sweep = FINITE_WIDTH[wildcards.sweep]
+    return {k: v for k, v in sweep.items() if k != "batch"}
 
 
 def finite_width_run_params(wildcards):

@@ -13,7 +13,9 @@ def spectrum_sweep_params(wildcards):
 
 
 def spectrum_sweep(wildcards):
-    return SPECTRUM[wildcards.sweep]
+    """The sweep without `batch`, which no table depends on."""
+    sweep = SPECTRUM[wildcards.sweep]
+    return {k: v for k, v in sweep.items() if k != "batch"}
 
 
 def spectrum_runtime(wildcards, attempt):
