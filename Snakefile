@@ -38,6 +38,18 @@ if config.get("propagation"):
     include: "workflow/rules/propagation.smk"
 
 
+# Jacobian spectra and finite-width spread (docs/spectrum.md), each only with
+# its key in the config.
+if config.get("spectrum"):
+
+    include: "workflow/rules/spectrum.smk"
+
+
+if config.get("finite_width"):
+
+    include: "workflow/rules/finite_width.smk"
+
+
 rule all:
     default_target: True
     input:

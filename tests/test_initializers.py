@@ -13,7 +13,7 @@ def test_sampled_variance_matches_formula(init):
     expected = initializers.weight_variance(init, n_in, n_out)
     # Var of the sample variance of m iid draws: (mu4 - sigma^4) / m, with
     # mu4 = 9/5 sigma^4 for a uniform and 3 sigma^4 for a Gaussian.
-    kurtosis = 3.0 if init == "he" else 9 / 5
+    kurtosis = 3.0 if init in ("he", "orthogonal") else 9 / 5
     se = expected * np.sqrt((kurtosis - 1) / w.size)
     assert abs(w.var() - expected) < 4 * se
     assert abs(w.mean()) < 4 * np.sqrt(expected / w.size)

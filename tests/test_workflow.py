@@ -230,6 +230,11 @@ def test_figures_are_drawn(run):
         "ci_low",
         "ci_high",
         "networks",
+        "predicted",
+        "ratio_low",
+        "ratio_high",
+        "resolution",
+        "verdict",
     ]
     assert len(jac) == 2 * 2 * 2  # activations x inits x hidden layers
 
@@ -327,3 +332,66 @@ def test_workflow_training_targets(tmp_path):
     assert not list((workdir / "results/training/checkpoints").glob("*"))
     for k in (2, 3, 4, 9, 10, 11):
         assert (workdir / f"results/figures/training/figure{k}.pdf").stat().st_size > 0
+
+
+def test_spectrum_and_finite_width_contract(run):
+    spectrum = pd.read_csv(
+        run / "results" / "spectrum_tiny" / "jacobian_spectrum.csv",
+        keep_default_na=False,
+    )
+    assert list(spectrum.columns) == [
+        "activation",
+        "weights",
+        "q_star",
+        "width",
+        "depth",
+        "quantity",
+        "predicted",
+        "measured",
+        "ci_low",
+        "ci_high",
+        "networks",
+        "ratio_low",
+        "ratio_high",
+        "resolution",
+        "verdict",
+    ]
+    keys = set(
+        map(
+            tuple,
+            spectrum[["activation", "weights", "q_star", "depth", "quantity"]].values,
+        )
+    )
+    expected = {
+        (a, w, "0.5" if a == "tanh" else "", d, q)
+        for a in ["relu", "tanh"]
+        for w in ["gaussian", "orthogonal"]
+        for d in [1, 3]
+        for q in ["mean", "variance", "lambda_max"]
+    }
+    assert keys == expected
+    assert set(spectrum["verdict"]) <= {"agree", "disagree", "inconclusive"}
+    width = pd.read_csv(run / "results" / "width_tiny" / "finite_width.csv")
+    assert {
+        "predicted",
+        "measured",
+        "ci_low",
+        "ci_high",
+        "verdict",
+        "resolution",
+    } <= set(width.columns)
+    assert set(width["quantity"]) == {
+        "length_second_moment_ratio",
+        "log_jacobian_variance",
+        "length_mean",
+    }
+    assert set(width["width"]) == {4, 6} and set(width["layer"]) == {1, 2, 3}
+    jac = pd.read_csv(run / "results" / "small" / "jacobian.csv")
+    assert {"predicted", "verdict", "resolution"} <= set(jac.columns)
+    assert jac["predicted"].notna().all()
+    for png in [
+        "spectrum_tiny/spectrum_histograms.png",
+        "spectrum_tiny/spectrum_variance.png",
+        "width_tiny/finite_width.png",
+    ]:
+        assert (run / "results" / "figures" / png).stat().st_size > 0

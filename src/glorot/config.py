@@ -317,6 +317,7 @@ def check_consistency(config):
             if isinstance(bounds, list):
                 _check_range(f"experiments.{name}.histograms.{quantity}", bounds)
         _check_memory(f"experiments.{name}", resources.measure_mem_mb(exp), config)
+    check_sweeps(config)
     training = config.get("training")
     if training is not None:
         if "training" in experiments:
@@ -342,6 +343,36 @@ def _check_memory(key, mem_mb, config):
             "the widths, chunk_size or examples smaller, or raise max_job_mem_mb "
             "if the machine has the memory"
         )
+
+
+def check_sweeps(config):
+    """The spectrum and finite_width sweeps write results/<name>/ as the
+    experiments do: every name once, none reserved; ranges finite."""
+    from . import free_probability  # scipy, only for a config that has sweeps
+
+    seen = {name: "experiments" for name in config["experiments"]}
+    seen["training"] = "training"
+    if config.get("propagation") is not None:
+        seen[config["propagation"]["name"]] = "propagation"
+    for section in ("spectrum", "finite_width"):
+        for name, sweep in (config.get(section) or {}).items():
+            if name in RESERVED_NAMES or name in seen:
+                other = RESERVED_NAMES.get(name) or f"{seen[name]}.{name}"
+                raise ConfigError(
+                    f"config key {section}.{name}: would share results/{name}/ "
+                    f"with {other}; rename the sweep"
+                )
+            seen[name] = section
+            if "range" in sweep:
+                _check_range(f"{section}.{name}.range", sweep["range"])
+            if section == "spectrum" and "tanh" in sweep["activations"]:
+                for k, q_star in enumerate(sweep.get("q_star", [1.0])):
+                    try:
+                        free_probability.critical_point("tanh", q_star)
+                    except ValueError as error:
+                        raise ConfigError(
+                            f"config key spectrum.{name}.q_star[{k}] = {q_star}: {error}"
+                        ) from None
 
 
 def check_training(training):

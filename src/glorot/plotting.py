@@ -14,12 +14,18 @@ import numpy as np  # noqa: E402
 from . import compare, verdicts  # noqa: E402
 from .quantities import HISTOGRAM_QUANTITIES, VARIANCE_QUANTITIES  # noqa: E402
 
-INIT_COLORS = {"standard": "tab:red", "normalized": "tab:blue", "he": "tab:green"}
+INIT_COLORS = {
+    "standard": "tab:red",
+    "normalized": "tab:blue",
+    "he": "tab:green",
+    "orthogonal": "tab:purple",
+}
 # The one name of each init in every figure.
 INIT_LABELS = {
     "standard": "standard init (eq. 1)",
     "normalized": "normalized init (eq. 16)",
     "he": "He init",
+    "orthogonal": "orthogonal init",
 }
 QUANTITY_LABELS = {
     "activation": "activations $z^i$",
@@ -381,7 +387,8 @@ def agreement_figure(
 
 def jacobian_figure(table, experiment, activations, inits, paper_values=None):
     """Average singular value of J^i = dz^{i+1}/dz^i per layer (eq. 17), per
-    activation and init, with 95% intervals; the paper's tanh values as lines."""
+    activation and init, with 95% intervals; the free-probability prediction
+    as crosses where the table has one; the paper's tanh values as lines."""
     apply_style()
     fig, axes = plt.subplots(
         1,
@@ -410,6 +417,16 @@ def jacobian_figure(table, experiment, activations, inits, paper_values=None):
                 capsize=2,
                 label=INIT_LABELS.get(init, init),
             )
+            if "predicted" in rows:
+                # Eq. (17) predicted by free probability (glorot.jacobian_prediction).
+                ax.plot(
+                    rows["layer"],
+                    rows["predicted"],
+                    "x",
+                    color=INIT_COLORS.get(init, "black"),
+                    ms=7,
+                    label="predicted" if init == inits[0] else None,
+                )
             if paper_values and activation == "tanh" and init in paper_values:
                 ax.axhline(
                     paper_values[init],

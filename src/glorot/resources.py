@@ -178,3 +178,33 @@ def trainability_runtime_min(depth, width, updates, safety=4):
     ``safety``, plus 5."""
     seconds = TRAINABILITY_SECONDS_PER_UNIT * updates * (depth + 8) * width**2
     return 5 + math.ceil(safety * seconds / 60)
+
+
+# --- The spectrum and finite-width sweeps (glorot.spectrum, glorot.finite_width)
+
+# Seconds per network, per layer and per n^3, measured with orthogonal weights
+# (the dearer: a QR per layer) at n = 512, L = 128 on one loaded core
+# (docs/spectrum.md, "Cost"); Gaussian weights take half.
+SPECTRUM_SECONDS_PER_LAYER_N3 = 3e-9
+# Seconds per network, per layer and per n^2 (drawing the weights dominates),
+# measured at n = 256, depth 50 on one loaded core (docs/spectrum.md, "Cost").
+FINITE_WIDTH_SECONDS_PER_LAYER_N2 = 1.4e-7
+
+
+def spectrum_runtime_min(sweep):
+    """Minutes to ask for one spectrum run of ``sweep``: twice the measured
+    cost, plus 2."""
+    seconds = sweep["networks"] * max(sweep["depths"]) * sweep["width"] ** 3
+    return int(2 + 2 * seconds * SPECTRUM_SECONDS_PER_LAYER_N3 / 60)
+
+
+def finite_width_runtime_min(sweep, width):
+    """Minutes to ask for one finite-width run at ``width``: twice the measured
+    cost, plus 2."""
+    seconds = (
+        sweep["networks"]
+        * sweep["depth"]
+        * width**2
+        * FINITE_WIDTH_SECONDS_PER_LAYER_N2
+    )
+    return int(2 + 2 * seconds / 60)

@@ -81,6 +81,12 @@ def experiment_config(wildcards):
     return EXPERIMENTS[wildcards.experiment]
 
 
+def jacobian_prediction_config(wildcards):
+    """What eq. (17)'s prediction depends on besides predictions.csv."""
+    exp = EXPERIMENTS[wildcards.experiment]
+    return {key: exp[key] for key in ("widths", "activations", "inits")}
+
+
 # Images in the split behind the sample grid: enough that every class appears
 # (the rarest has probability 1/18; missing it in 200 has probability 1e-5).
 SHAPESET_SAMPLE_IMAGES = 200
@@ -222,4 +228,8 @@ def all_targets():
         targets += training_targets()  # workflow/rules/training.smk
     if config.get("propagation"):
         targets += propagation_targets()  # workflow/rules/propagation.smk
+    if config.get("spectrum"):
+        targets += spectrum_targets()  # workflow/rules/spectrum.smk
+    if config.get("finite_width"):
+        targets += finite_width_targets()  # workflow/rules/finite_width.smk
     return targets

@@ -69,10 +69,33 @@ rule pool_histograms:
         "../scripts/pool_histograms.py"
 
 
-rule jacobian_table:
-    """Average singular values over networks with 95% intervals."""
+rule jacobian_prediction:
+    """The average singular value of each layer Jacobian (eq. 17) predicted by
+    free probability from the widths, Var[W] and the mean-field Var[s^i]."""
     input:
-        network_jacobians,
+        "results/{experiment}/predictions.csv",
+    output:
+        "results/{experiment}/jacobian_predictions.csv",
+    log:
+        "results/logs/{experiment}/jacobian_prediction.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=15,
+    params:
+        experiment=jacobian_prediction_config,
+    script:
+        "../scripts/jacobian_prediction.py"
+
+
+rule jacobian_table:
+    """Average singular values over networks with 95% intervals, beside their
+    prediction, judged by glorot.verdicts."""
+    input:
+        networks=network_jacobians,
+        predicted="results/{experiment}/jacobian_predictions.csv",
     output:
         report(
             "results/{experiment}/jacobian.csv",

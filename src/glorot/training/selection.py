@@ -81,7 +81,9 @@ def model_label(activation, init):
     """The paper's name of a model: "Tanh", "Tanh N" (normalized init)..."""
     if (activation, init) in PAPER_TABLE1_SHAPESET:
         return PAPER_TABLE1_SHAPESET[activation, init][0]
-    suffix = {"standard": "", "normalized": " N", "he": " He"}.get(init, f" {init}")
+    suffix = {"standard": "", "normalized": " N", "he": " He", "orthogonal": " O"}.get(
+        init, f" {init}"
+    )
     return activation.capitalize() + suffix
 
 

@@ -1,0 +1,35 @@
+"""Rule finite_width_run: the per-layer spread of one (activation, weights,
+width) over the sweep's networks (src/glorot/finite_width.py)."""
+
+import functools
+
+from glorot import finite_width
+from glorot.workflow_io import start, write_table
+
+log = start(snakemake.log[0], snakemake.threads)
+w = snakemake.wildcards
+width = int(w.width)
+sweep = dict(snakemake.params.sweep)
+# Networks per stacked product: not a param, since the numbers do not depend
+# on it (tests/test_finite_width.py) and changing it must not rerun the job.
+sweep["batch"] = snakemake.config["finite_width"][w.sweep]["batch"]
+generator = functools.partial(
+    finite_width.network_generator,
+    snakemake.params.seed,
+    w.sweep,
+    w.activation,
+    w.weights,
+    width,
+)
+m, log_j = finite_width.measure(
+    generator,
+    w.weights,
+    width,
+    sweep["depth"],
+    w.activation,
+    range(sweep["networks"]),
+    finite_width.batch_size(sweep, width),
+)
+table = finite_width.measured_table(w.activation, w.weights, width, m, log_j)
+write_table(table, snakemake.output[0])
+log.info("%d networks, depth %d", len(m), sweep["depth"])
