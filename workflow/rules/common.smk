@@ -233,3 +233,17 @@ def all_targets():
     if config.get("finite_width"):
         targets += finite_width_targets()  # workflow/rules/finite_width.smk
     return targets
+
+
+# The figure of each study the README shows, when the config runs it:
+# docs/figures/<name>.png from results/figures/<study's folder>/<name>.png.
+STUDY_FIGURES = {}
+if config.get("propagation"):
+    STUDY_FIGURES["phase_diagram"] = config["propagation"]["name"]
+if config.get("spectrum"):
+    STUDY_FIGURES["spectrum_histograms"] = next(iter(config["spectrum"]))
+
+
+def study_figure(wildcards):
+    folder = STUDY_FIGURES[wildcards.name]
+    return f"results/figures/{folder}/{wildcards.name}.png"

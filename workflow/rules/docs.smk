@@ -27,6 +27,7 @@ localrules:
     readme_figures,
     readme_training_figures,
     training_doc,
+    readme_study_figure,
 
 
 rule docs:
@@ -37,6 +38,7 @@ rule docs:
         "docs/figures/shapeset_samples.png",
         expand("docs/figures/training_{name}.png", name=README_TRAINING_FIGURES),
         "results/logs/training_doc.done",
+        expand("docs/figures/{name}.png", name=STUDY_FIGURES),
 
 
 rule derivation:
@@ -166,3 +168,23 @@ rule training_doc:
         test_size=config.get("training", {}).get("test_size"),
     script:
         "../scripts/training_doc.py"
+
+
+rule readme_study_figure:
+    """Refresh the figure of a study (depth, spectrum) the README shows."""
+    input:
+        study_figure,
+    output:
+        "docs/figures/{name}.png",
+    log:
+        "results/logs/readme_study_figure_{name}.log",
+    wildcard_constraints:
+        name="|".join(STUDY_FIGURES) or "^$",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=200,
+        runtime=5,
+    shell:
+        "cp {input} {output} 2> {log}"
