@@ -25,11 +25,15 @@ def init_sigma_w2(init, width=1000):
 
 
 def _mark_inits(ax, y):
+    # Inits of the same scale (normalized and orthogonal: 1) share one mark.
+    names = {}
     for init in initializers.INITS:
-        x = init_sigma_w2(init)
+        names.setdefault(round(init_sigma_w2(init), 9), []).append(init)
+    for x, inits in names.items():
         ax.axvline(x, color="0.6", lw=0.8, ls=":", zorder=0)
+        names_text = "\n".join(inits)
         ax.annotate(
-            f"{init}\n$\\sigma_w^2$={x:.3g}",
+            f"{names_text}\n$\\sigma_w^2$={x:.3g}",
             (x, y),
             xytext=(3, 0),
             textcoords="offset points",
