@@ -4,9 +4,10 @@ the predictions and the agreement criterion; the coverage of each prediction
 float32's limits."""
 
 from glorot import cached, compare, limits, measure
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 exp = snakemake.params.experiment
 per_network = cached.network_moments(snakemake.input.moments, exp)
 # The measured variance is the unbiased estimate of the variance over networks,

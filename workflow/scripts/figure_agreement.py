@@ -1,13 +1,11 @@
 """Rule figure_agreement: prediction / measurement per layer with the
 measurement's interval and the agreement zone."""
 
-import pandas as pd
+from glorot import cached, limits, plotting
+from job import start_job
 
-from glorot import limits, plotting
-from glorot.workflow_io import start
-
-log = start(snakemake.log[0], snakemake.threads)
-table = pd.read_csv(snakemake.input[0])
+log = start_job(snakemake)
+table = cached.final_table(snakemake.input[0], "compare")
 exp = snakemake.params.experiment
 fig = plotting.agreement_figure(
     table, snakemake.wildcards.experiment, exp["activations"], exp["inits"]

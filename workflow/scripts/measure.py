@@ -4,11 +4,12 @@ import pandas as pd
 
 import numpy as np
 
-from glorot import limits, measure
-from glorot.workflow_io import start, write_table
+from glorot import limits, measure, provenance
+from glorot.workflow_io import write_table
+from job import start_job
 from job_network import sampled_network
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake, ignore=provenance.ONE_NETWORK)
 exp, init, network, weights, source = sampled_network(snakemake)
 hist = exp["histograms"]
 ranges = {q: hist[q] for q in measure.HISTOGRAM_QUANTITIES}
@@ -29,11 +30,9 @@ for activation in exp["activations"]:
             hist["bins"],
             hist["weight_gradient_examples"],
         )
-    except ValueError as error:
-        # The histograms refuse NaN: values past the dtype's range (inf - inf).
-        if "NaN" in str(error):
-            raise overflow from None
-        raise
+    except limits.ValuesNotFinite:
+        # Found by value (glorot.measure): past the dtype's range.
+        raise overflow from None
     table = measure.moments_table(moments)
     if not np.isfinite(table[["mean", "variance", "mean_square"]].to_numpy()).all():
         raise overflow

@@ -10,7 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from glorot import plotting, shapeset  # plotting: the Agg backend and the style
-from glorot.workflow_io import start
+from job import start_job
 
 
 def choose_examples(labels, count):
@@ -44,7 +44,7 @@ def sample_grid(images, labels, rows, columns):
     return fig
 
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 rows, columns = int(snakemake.params.rows), int(snakemake.params.columns)
 with np.load(snakemake.input[0]) as data:
     images, labels = data["images"], data["labels"]

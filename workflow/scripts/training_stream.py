@@ -3,9 +3,9 @@
 from glorot import training
 
 # After the imports: start() pins every BLAS loaded so far, scipy's included.
-from glorot.workflow_io import start
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 p = snakemake.params.stream
 run_seed = int(snakemake.wildcards.seed)
 training.write_stream(
