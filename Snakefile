@@ -26,7 +26,14 @@ if config.get("training"):
     include: "workflow/rules/training.smk"
 
 
+# Runs at the end of every run (a rule without output always does): the
+# provenance of every target against this config (docs/guarantees.md).
 rule all:
     default_target: True
     input:
         all_targets(),
+    log:
+        "results/logs/all.log",
+    localrule: True
+    script:
+        "workflow/scripts/check_provenance.py"

@@ -305,3 +305,30 @@ def problem(path, config=None, rule=None):
                 made_by,
             )
     return None, made_by
+
+
+def check_tree(paths, config):
+    """Every problem (``problem``) of the files ``paths`` and, through their
+    records, of every file they were made from, against ``config``: [(path,
+    rule, problem)], one per file. What the end of a run checks (rule all),
+    so that a run with nothing to redo still refuses tables a config change
+    left stale (Snakemake's metadata gone, ``--rerun-triggers mtime``)."""
+    found, seen = [], set()
+    todo = [os.fspath(p) for p in paths]
+    while todo:
+        path = todo.pop()
+        key = os.path.normpath(os.path.abspath(path))
+        if key in seen:
+            continue
+        seen.add(key)
+        what, rule = problem(path, config=config)
+        if what:
+            found.append((path, rule, what))
+            continue
+        record = read_sidecar(path)
+        root = _root(path, record["file"])
+        for name in record.get("inputs", {}):
+            where = name if os.path.isabs(name) else os.path.join(root, name)
+            if os.path.isfile(where):
+                todo.append(where)
+    return sorted(found)

@@ -4,7 +4,7 @@ the predictions and the agreement criterion; the coverage of each prediction
 float32's limits."""
 
 from glorot import cached, compare, limits, measure
-from glorot.workflow_io import write_table
+from glorot.workflow_io import seal, write_table
 from job import start_job
 
 log = start_job(snakemake)
@@ -30,4 +30,5 @@ for line in limits.describe(at_limit, exp["dtype"]):
 with open(snakemake.output.summary, "w") as handle:
     handle.write(compare.markdown_summary(table, snakemake.wildcards.experiment))
     handle.write(limits.markdown_note(at_limit, exp["dtype"], exp["networks"]))
+seal(snakemake.output.summary)
 log.info("%d rows from %d network files", len(table), len(snakemake.input.moments))
