@@ -35,5 +35,11 @@ rule all:
     log:
         "results/logs/all.log",
     localrule: True
+    conda:
+        "workflow/envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
     script:
         "workflow/scripts/check_provenance.py"

@@ -1057,28 +1057,28 @@ def test_a_directory_where_a_cached_file_belongs_is_a_damaged_file(clean, tmp_pa
 
 @pytest.mark.workflow
 def test_a_config_change_with_snakemake_metadata_gone_is_refused(clean, tmp_path):
-    """A finished run, .snakemake/ deleted and --rerun-triggers mtime (as on
-    shared cluster file systems): more networks is an extension (the finished
-    files stay valid and are not redone), another seed makes every table
-    stale, and the run ends refusing them by name; the redo it names gives a
-    run that passes."""
+    """More networks is an extension: the finished per-network files stay
+    valid and are not redone. Then, with .snakemake/ deleted and
+    --rerun-triggers mtime (as on shared cluster file systems), another seed
+    makes every table stale: Snakemake finds nothing to redo, and the run
+    ends refusing them by name; the redo it names gives a run that passes."""
     import shutil
 
     source, _ = clean
     workdir = tmp_path / "run"
     shutil.copytree(source, workdir, symlinks=True)
-    shutil.rmtree(workdir / ".snakemake")
-    mtime = ["--rerun-triggers", "mtime"]
     finished = workdir / "results/tiny/networks/standard/network1_moments.csv"
     before = finished.stat().st_mtime_ns
     more = tiny()
     more["experiments"]["tiny"]["networks"] = 4
     copy_workflow(workdir, more)
-    snakemake(workdir, "--cores", "2", *mtime)
+    snakemake(workdir, "--cores", "2")
     assert finished.stat().st_mtime_ns == before, "a finished job was redone"
+    shutil.rmtree(workdir / ".snakemake")
     reseeded = copy.deepcopy(more)
     reseeded["seed"] = 8
     copy_workflow(workdir, reseeded)
+    mtime = ["--rerun-triggers", "mtime"]
     result = snakemake(workdir, "--cores", "2", *mtime, check=False)
     assert result.returncode != 0, "stale tables accepted"
     log = (workdir / "results/logs/all.log").read_text()
@@ -1088,11 +1088,11 @@ def test_a_config_change_with_snakemake_metadata_gone_is_refused(clean, tmp_path
         workdir,
         "--cores",
         "2",
-        *mtime,
         "--forcerun",
         "measure",
         "jacobian",
         "minibatch",
+        *mtime,
     )
 
 
@@ -1111,7 +1111,7 @@ def test_a_truncated_final_table_is_not_drawn(clean, tmp_path):
     target = "results/figures/tiny/figure6.png"
     result = snakemake(workdir, "--cores", "1", target, check=False)
     assert result.returncode != 0, "a truncated table was drawn"
-    log = (workdir / "results/logs/tiny/figure_layer_histograms/figure6.log")
+    log = workdir / "results/logs/tiny/figure_layer_histograms/figure6.log"
     text = log.read_text() if log.exists() else result.stdout + result.stderr
     assert "results/tiny/histograms.csv" in text and "delete it" in text, text
     assert not (workdir / target).exists()

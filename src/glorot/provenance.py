@@ -17,10 +17,12 @@ sidecar adds what they cannot see:
 - ``config``: the config values the file depends on, as ``{dotted key:
   value}`` (``seed``, ``experiments.paper.widths``, ...): exactly what the
   rule's params hold (the project's rule: params hold only what the output
-  depends on), less what a job's script declares it does not depend on
-  (``ONE_NETWORK``, ``ONE_RUN``, ``PREDICTIONS``), so that extending a sweep
-  (more networks, another experiment, learning rate or seed) leaves finished
-  files valid. A reader compares each value with the config it runs under:
+  depends on; the per-network, per-run and prediction rules pass their
+  section ``without`` the keys ``ONE_NETWORK``, ``ONE_RUN``, ``PREDICTIONS``
+  name), so that extending a sweep (more networks, another experiment,
+  learning rate or seed) leaves finished files valid, for Snakemake's params
+  trigger and these records alike. A reader compares each value with the
+  config it runs under:
   a stale file (the seed changed) or one from another run is refused,
   naming the key. Params that are not config values (derived, constants)
   are recorded under ``params.<name>`` and not compared.
@@ -55,6 +57,12 @@ VERSION = 1
 ONE_NETWORK = {"experiment": ("networks", "inits")}
 ONE_RUN = {"training": ("models", "learning_rates", "seeds")}
 PREDICTIONS = {"experiment": ("networks",)}
+
+
+def without(section, keys):
+    """The config ``section`` (a dict) less ``keys``: a rule's param that holds
+    only what its output depends on."""
+    return {key: value for key, value in section.items() if key not in keys}
 
 
 @dataclass
@@ -102,6 +110,15 @@ def _leaves(prefix, value):
     return {prefix: plain(value)}
 
 
+def _within(value, section):
+    """Whether ``value`` is ``section``, or a dict holding some of its keys
+    with the same values (a section ``without`` some keys)."""
+    value, section = plain(value), plain(section)
+    if isinstance(value, dict) and isinstance(section, dict):
+        return all(k in section and section[k] == v for k, v in value.items())
+    return value == section
+
+
 def _config_key(config, name, value, wildcards):
     """The dotted config key whose value the param ``name`` holds, or None (a
     param that is one of the job's wildcards is its path's, not the
@@ -112,32 +129,29 @@ def _config_key(config, name, value, wildcards):
     experiment = wildcards.get("experiment")
     experiments = config.get("experiments") or {}
     if name == "experiment" and experiment in experiments:
-        if plain(experiments[experiment]) == plain(value):
+        if _within(value, experiments[experiment]):
             return f"experiments.{experiment}"
-    if name in config and plain(config[name]) == plain(value):
+    if name in config and _within(value, config[name]):
         return name
     training = config.get("training") or {}
-    if name in training and plain(training[name]) == plain(value):
+    if name in training and _within(value, training[name]):
         return f"training.{name}"
     return None
 
 
-def job_config(config, params, wildcards=None, ignore=None):
+def job_config(config, params, wildcards=None):
     """The config values a job's outputs depend on, {dotted key: value}: each
-    param that holds a config value (``seed``, ``experiment`` ->
-    ``experiments.<experiment>``, ``training``, a key of the training
-    section) flattened to its leaves, less the keys ``ignore`` names
-    ({param: keys}); other params under ``params.<name>``."""
-    ignore = ignore or {}
+    param that holds a config value or part of a section (``seed``,
+    ``experiment`` -> ``experiments.<experiment>``, ``training``, a key of
+    the training section) flattened to its leaves; other params (derived
+    values, constants, wildcards) under ``params.<name>``."""
     part = {}
     for name, value in params.items():
         key = _config_key(config, name, value, wildcards)
         if key is None:
             part[f"params.{name}"] = plain(value)
-            continue
-        if isinstance(value, dict):
-            value = {k: v for k, v in value.items() if k not in ignore.get(name, ())}
-        part.update(_leaves(key, value))
+        else:
+            part.update(_leaves(key, value))
     return part
 
 

@@ -133,9 +133,7 @@ def write_table(table, path, float_format=FLOAT_FORMAT):
     """Write a DataFrame as CSV with a fixed float format and line ending,
     and its provenance record."""
     try:
-        table.to_csv(
-            path, index=False, float_format=float_format, lineterminator="\n"
-        )
+        table.to_csv(path, index=False, float_format=float_format, lineterminator="\n")
     except OSError as error:
         raise _named(error, path) from error
     seal(path)

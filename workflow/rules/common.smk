@@ -27,6 +27,7 @@ from glorot.config import (
     training_seed_constraint,
 )
 from glorot import paper
+from glorot.provenance import ONE_NETWORK, ONE_RUN, PREDICTIONS, without
 from glorot.resources import measure_mem_mb, measure_runtime_min
 from glorot.shapeset import split_mem_mb, split_runtime_min
 
@@ -55,6 +56,19 @@ NETWORK_EXPERIMENT = network_experiment_constraint(EXPERIMENTS)
 
 def experiment_config(wildcards):
     return EXPERIMENTS[wildcards.experiment]
+
+
+def network_experiment_config(wildcards):
+    """What one network's files depend on: its experiment's config less the
+    number of networks and the inits (glorot.provenance.ONE_NETWORK), so that
+    more networks or another init reruns no finished network."""
+    return without(EXPERIMENTS[wildcards.experiment], ONE_NETWORK["experiment"])
+
+
+def prediction_experiment_config(wildcards):
+    """What the predictions depend on: the experiment less its number of
+    networks (glorot.provenance.PREDICTIONS)."""
+    return without(EXPERIMENTS[wildcards.experiment], PREDICTIONS["experiment"])
 
 
 # Images in the split behind the sample grid: enough that every class appears

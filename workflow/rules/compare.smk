@@ -136,7 +136,7 @@ rule minibatch:
         runtime=measure_runtime,
     params:
         seed=config["seed"],
-        experiment=experiment_config,
+        experiment=network_experiment_config,
         batch_size=minibatch_size(),
     script:
         "../scripts/minibatch.py"

@@ -20,7 +20,7 @@ rule measure:
         runtime=measure_runtime,
     params:
         seed=config["seed"],
-        experiment=experiment_config,
+        experiment=network_experiment_config,
     script:
         "../scripts/measure.py"
 
@@ -44,6 +44,6 @@ rule jacobian:
         runtime=measure_runtime,
     params:
         seed=config["seed"],
-        experiment=experiment_config,
+        experiment=network_experiment_config,
     script:
         "../scripts/jacobian.py"

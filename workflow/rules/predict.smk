@@ -19,6 +19,6 @@ rule predict:
         mem_mb=1000,
         runtime=5,
     params:
-        experiment=experiment_config,
+        experiment=prediction_experiment_config,
     script:
         "../scripts/predict.py"

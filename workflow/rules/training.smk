@@ -45,7 +45,7 @@ rule train:
         mem_mb=training_mem,
         runtime=training_runtime,
     params:
-        training=TRAINING,
+        training=TRAINING_RUN_CONFIG,
         seed=config["seed"],
         checkpoint="results/training/checkpoints/{activation}_{init}_lr{lr}_seed{seed}.npz",
     script:

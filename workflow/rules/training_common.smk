@@ -12,6 +12,10 @@ from glorot.training import (
 )
 
 TRAINING = config["training"]
+# What one run's tables depend on: the training section less the grid of
+# runs (glorot.provenance.ONE_RUN), so that another learning rate, seed or
+# model reruns no finished run.
+TRAINING_RUN_CONFIG = without(TRAINING, ONE_RUN["training"])
 TRAINING_ACTIVATION = training_activation_constraint(TRAINING, learning_rate_label)
 TRAINING_SEED = training_seed_constraint(TRAINING)
 

@@ -22,5 +22,7 @@ if problems:
         f"{len(problems)} files are not what this config makes (first: "
         f"{problems[0][0]}: {problems[0][2]}); see {snakemake.log[0]}"
     )
-log.info("%d targets and the files they were made from: provenance checked",
-         len(snakemake.input))
+log.info(
+    "%d targets and the files they were made from: provenance checked",
+    len(snakemake.input),
+)

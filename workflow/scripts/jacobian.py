@@ -3,12 +3,12 @@
 import numpy as np
 import pandas as pd
 
-from glorot import jacobian, provenance
+from glorot import jacobian
 from glorot.workflow_io import write_table
 from job import start_job
 from job_network import sampled_network
 
-log = start_job(snakemake, ignore=provenance.ONE_NETWORK)
+log = start_job(snakemake)
 exp, init, network, weights, source = sampled_network(snakemake)
 # The first examples of the same inputs the measure rule uses.
 x, _ = next(source.chunks(exp["jacobian_examples"]))

@@ -11,17 +11,14 @@ from glorot import provenance
 from glorot.workflow_io import start
 
 
-def start_job(snakemake, ignore=None):
-    """Start the job (log, BLAS threads, provenance); ``ignore`` ({param:
-    keys}, e.g. provenance.ONE_NETWORK) names the keys of a param the
-    outputs do not depend on. Returns the job's logger."""
+def start_job(snakemake):
+    """Start the job (log, BLAS threads, provenance). Returns its logger."""
     job = provenance.Job(
         rule=snakemake.rule,
         config=provenance.job_config(
             snakemake.config,
             dict(snakemake.params.items()),
             dict(snakemake.wildcards.items()),
-            ignore,
         ),
         inputs=[str(path) for path in snakemake.input],
         current=snakemake.config,

@@ -4,12 +4,12 @@ import pandas as pd
 
 import numpy as np
 
-from glorot import limits, measure, provenance
+from glorot import limits, measure
 from glorot.workflow_io import write_table
 from job import start_job
 from job_network import sampled_network
 
-log = start_job(snakemake, ignore=provenance.ONE_NETWORK)
+log = start_job(snakemake)
 exp, init, network, weights, source = sampled_network(snakemake)
 hist = exp["histograms"]
 ranges = {q: hist[q] for q in measure.HISTOGRAM_QUANTITIES}

@@ -3,12 +3,12 @@ variance of one network at initialization, per activation and layer."""
 
 import pandas as pd
 
-from glorot import minibatch, provenance
+from glorot import minibatch
 from glorot.workflow_io import write_table
 from job import start_job
 from job_network import sampled_network
 
-log = start_job(snakemake, ignore=provenance.ONE_NETWORK)
+log = start_job(snakemake)
 exp, init, network, weights, source = sampled_network(snakemake)
 batch_size = snakemake.params.batch_size
 # All the examples the measure rule uses, in the same order.

@@ -6,12 +6,12 @@ earlier attempt left one; see glorot.training.train.
 
 import os
 
-from glorot import cached, provenance, training
+from glorot import cached, training
 
 # After the imports: start() pins every BLAS loaded so far, scipy's included.
 from job import start_job
 
-log = start_job(snakemake, ignore=provenance.ONE_RUN)
+log = start_job(snakemake)
 w = snakemake.wildcards
 run = training.run_from_config(
     snakemake.params.training, snakemake.params.seed, w.activation, w.init, w.lr, w.seed
