@@ -72,10 +72,7 @@ def final_table(path, rule=None, columns=None):
     """A table the workflow made (``rule``: the one that makes it; by default
     the one its record names), read as CSV and verified: readable, some
     rows, exactly ``columns`` if given, and its provenance."""
-    rule = rule or _maker(path)
-    result = read_table(path, rule, columns)
-    verify(path, rule)
-    return result
+    return read_table(path, rule or _maker(path), columns)
 
 
 def final_tables(paths, rule=None):
@@ -109,9 +106,11 @@ def _histogram_units(widths):
     return units
 
 
-def read_table(path, rule, columns=None):
+def read_table(path, rule, columns=None, verified=True):
     """The CSV at ``path`` with some rows and exactly ``columns`` (any
-    columns if None), or DamagedFile."""
+    columns if None), and (if ``verified``) its provenance checked
+    (``verify``), or DamagedFile. A reader that checks the content first
+    passes ``verified=False`` and calls ``verify`` after."""
     try:
         table = pd.read_csv(path)
     except (
@@ -131,6 +130,8 @@ def read_table(path, rule, columns=None):
         )
     if table.empty:
         raise DamagedFile(path, rule, "has no rows")
+    if verified:
+        verify(path, rule)
     return table
 
 
@@ -254,7 +255,7 @@ def _network_files(paths, exp, rule, columns, cells, check):
     tables = []
     for path in paths:
         init, network = _identity(path)
-        table = read_table(path, rule, columns)
+        table = read_table(path, rule, columns, verified=False)
         _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
         expected = {
             (activation, init, network, *cell)
@@ -322,7 +323,7 @@ def network_histograms(paths, exp, rule="measure"):
     tables = []
     for path in paths:
         init, network = _identity(path)
-        table = read_table(path, rule, HISTOGRAM_COLUMNS)
+        table = read_table(path, rule, HISTOGRAM_COLUMNS, verified=False)
         _numbers(
             table, path, rule, ["network", "layer", "count"], integer=True, minimum=0
         )
@@ -486,7 +487,7 @@ def training_curves(paths, training, rule="train"):
     full = _record_updates(training)
     tables = []
     for path in paths:
-        table = read_table(path, rule, CURVE_COLUMNS)
+        table = read_table(path, rule, CURVE_COLUMNS, verified=False)
         _check_run_identity(table, path, rule, CURVE_COLUMNS[:4])
         statuses = set(table["status"])
         if not statuses <= {"ok", "diverged"}:
@@ -550,7 +551,7 @@ def training_histograms(paths, training, rule="train", curves=None):
     full = _record_updates(training)
     tables = []
     for path in paths:
-        table = read_table(path, rule, TRAINING_HISTOGRAM_COLUMNS)
+        table = read_table(path, rule, TRAINING_HISTOGRAM_COLUMNS, verified=False)
         _check_run_identity(table, path, rule, TRAINING_HISTOGRAM_COLUMNS[:4])
         _numbers(table, path, rule, ["layer", "count"], integer=True, minimum=0)
         _numbers(table, path, rule, ["bin_low", "bin_high"], finite=False)
@@ -612,7 +613,7 @@ def predictions(path, exp, rule="predict"):
     """An experiment's predictions table, verified: one row per (activation,
     init, quantity, layer) of the config, every prediction finite, so that
     no measured cell is joined with a missing prediction."""
-    table = read_table(path, rule)
+    table = read_table(path, rule, verified=False)
     keys = ["activation", "init", "quantity", "layer"]
     if list(table.columns[:4]) != keys:
         raise DamagedFile(
