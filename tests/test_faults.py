@@ -1059,12 +1059,10 @@ def test_a_directory_where_a_cached_file_belongs_is_a_damaged_file(clean, tmp_pa
 
 
 @pytest.mark.workflow
-def test_a_config_change_with_snakemake_metadata_gone_is_refused(clean, tmp_path):
-    """More networks is an extension: the finished per-network files stay
-    valid and are not redone. Then, with .snakemake/ deleted and
-    --rerun-triggers mtime (as on shared cluster file systems), another seed
-    makes every table stale: Snakemake finds nothing to redo, and the run
-    ends refusing them by name, with the rule that remakes them."""
+def test_more_networks_redo_no_finished_job(clean, tmp_path):
+    """An extension: the finished per-network files stay valid (their params
+    and provenance records do not hold the number of networks) and are not
+    redone."""
     import shutil
 
     source, _ = clean
@@ -1077,8 +1075,22 @@ def test_a_config_change_with_snakemake_metadata_gone_is_refused(clean, tmp_path
     copy_workflow(workdir, more)
     snakemake(workdir, "--cores", "2", *TABLES)
     assert finished.stat().st_mtime_ns == before, "a finished job was redone"
+    assert (workdir / "results/tiny/networks/standard/network3_moments.csv").exists()
+
+
+@pytest.mark.workflow
+def test_a_config_change_with_snakemake_metadata_gone_is_refused(clean, tmp_path):
+    """With .snakemake/ deleted and --rerun-triggers mtime (as on shared
+    cluster file systems), another seed makes every table stale: Snakemake
+    finds nothing to redo, and the run ends refusing them by name, with the
+    rule that remakes them."""
+    import shutil
+
+    source, _ = clean
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
     shutil.rmtree(workdir / ".snakemake")
-    reseeded = copy.deepcopy(more)
+    reseeded = tiny()
     reseeded["seed"] = 8
     copy_workflow(workdir, reseeded)
     mtime = ["--rerun-triggers", "mtime"]
