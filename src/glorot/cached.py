@@ -72,11 +72,12 @@ def _maker(path):
     return record.get("rule", "unknown") if isinstance(record, dict) else "unknown"
 
 
-def final_table(path, rule=None, columns=None):
+def final_table(path, rule=None, columns=None, dtype=None):
     """A table the workflow made (``rule``: the one that makes it; by default
-    the one its record names), read as CSV and verified: readable, some
-    rows, exactly ``columns`` if given, and its provenance."""
-    return read_table(path, rule or _maker(path), columns)
+    the one its record names), read as CSV (``dtype`` as pandas.read_csv's)
+    and verified: readable, some rows, exactly ``columns`` if given, and its
+    provenance."""
+    return read_table(path, rule or _maker(path), columns, dtype=dtype)
 
 
 def final_tables(paths, rule=None):
@@ -111,13 +112,14 @@ def _histogram_units(widths):
     return units
 
 
-def read_table(path, rule, columns=None, verified=True):
+def read_table(path, rule, columns=None, verified=True, dtype=None):
     """The CSV at ``path`` with some rows and exactly ``columns`` (any
     columns if None), and (if ``verified``) its provenance checked
     (``verify``), or DamagedFile. A reader that checks the content first
-    passes ``verified=False`` and calls ``verify`` after."""
+    passes ``verified=False`` and calls ``verify`` after. ``dtype``: as
+    pandas.read_csv's (a column read as text, e.g.)."""
     try:
-        table = pd.read_csv(path)
+        table = pd.read_csv(path, dtype=dtype)
     except (
         pd.errors.EmptyDataError,
         pd.errors.ParserError,

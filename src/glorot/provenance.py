@@ -109,20 +109,32 @@ def _within(value, section):
 def _config_key(config, name, value, wildcards):
     """The dotted config key whose value the param ``name`` holds, or None (a
     param that is one of the job's wildcards is its path's, not the
-    config's)."""
+    config's). Matched in this order: the section a wildcard of the same
+    name picks (``experiment`` -> ``experiments.<experiment>``, ``sweep`` ->
+    ``spectrum.<sweep>``), a top-level key (``seed``), then a key of exactly
+    one section (``training.batch_size``, ``propagation.depth``); a value
+    found in two sections is not guessed at."""
     wildcards = wildcards or {}
     if name in wildcards and str(wildcards[name]) == str(value):
         return None
-    experiment = wildcards.get("experiment")
-    experiments = config.get("experiments") or {}
-    if name == "experiment" and experiment in experiments:
-        if _within(value, experiments[experiment]):
-            return f"experiments.{experiment}"
+    sections = sorted(k for k, v in config.items() if isinstance(v, dict))
+    if name in wildcards:
+        picked = str(wildcards[name])
+        found = [
+            s
+            for s in sections
+            if isinstance(config[s].get(picked), dict)
+            and _within(value, config[s][picked])
+        ]
+        if len(found) == 1:
+            return f"{found[0]}.{picked}"
     if name in config and _within(value, config[name]):
         return name
-    training = config.get("training") or {}
-    if name in training and _within(value, training[name]):
-        return f"training.{name}"
+    found = [
+        s for s in sections if name in config[s] and _within(value, config[s][name])
+    ]
+    if len(found) == 1:
+        return f"{found[0]}.{name}"
     return None
 
 
