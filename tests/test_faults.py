@@ -885,10 +885,10 @@ def counts_moved_between_bins(table):
 
 # (file under results/tiny/networks/, reader, edit)
 PLAUSIBLE_EDITS = {
-    "variance x1.1": ("standard/network1_moments.csv", "network_moments"),
-    "jacobian x1.5": ("normalized/network2_jacobian.csv", "network_jacobians"),
+    "variance x1.1": ("standard/networks1-1_moments.csv", "network_moments"),
+    "jacobian x1.5": ("normalized/networks2-2_jacobian.csv", "network_jacobians"),
     "counts moved between bins": (
-        "normalized/network1_histograms.csv",
+        "normalized/networks1-1_histograms.csv",
         "network_histograms",
     ),
 }
@@ -947,7 +947,7 @@ def other_seed(tmp_path_factory):
     config = tiny()
     config["seed"] = 8
     workdir = copy_workflow(tmp_path_factory.mktemp("seed8"), config)
-    target = "results/tiny/networks/standard/network1_moments.csv"
+    target = "results/tiny/networks/standard/networks1-1_moments.csv"
     snakemake(workdir, "--cores", "1", target)
     return workdir / target
 
@@ -981,7 +981,7 @@ def test_another_seeds_network_file_copied_in_is_refused(
     paths = sorted(str(p) for p in networks.rglob("*_moments.csv"))
     exp = reading_job["experiments"]["tiny"]
     cached.network_moments(paths, exp)  # the clean files pass
-    dest = networks / "standard/network1_moments.csv"
+    dest = networks / "standard/networks1-1_moments.csv"
     if record:
         copy_with_record(other_seed, dest)
     else:
@@ -1008,8 +1008,8 @@ def test_network1s_file_copied_as_network2s_is_refused(clean, tmp_path):
     shutil.copytree(source / "results/tiny/networks", networks)
     paths = sorted(str(p) for p in networks.rglob("*_jacobian.csv"))
     exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
-    dest = networks / "standard/network2_jacobian.csv"
-    shutil.copy(networks / "standard/network1_jacobian.csv", dest)
+    dest = networks / "standard/networks2-2_jacobian.csv"
+    shutil.copy(networks / "standard/networks1-1_jacobian.csv", dest)
     rewrite(dest, lambda table: table.__setitem__("network", 2))
     with pytest.raises(cached.DamagedFile, match="bytes are not those"):
         cached.network_jacobians(paths, exp)
@@ -1027,15 +1027,17 @@ def test_a_record_naming_another_file_is_refused(clean, tmp_path):
     source, _ = clean
     networks = tmp_path / "results/tiny/networks"
     shutil.copytree(source / "results/tiny/networks", networks)
-    dest = networks / "standard/network2_jacobian.csv"
-    shutil.copy(networks / "standard/network1_jacobian.csv", dest)
+    dest = networks / "standard/networks2-2_jacobian.csv"
+    shutil.copy(networks / "standard/networks1-1_jacobian.csv", dest)
     rewrite(dest, lambda table: table.__setitem__("network", 2))
-    record = json.loads((networks / "standard/network1_jacobian.csv.prov").read_text())
+    record = json.loads(
+        (networks / "standard/networks1-1_jacobian.csv.prov").read_text()
+    )
     record["sha256"] = provenance.file_digest(dest)
     Path(f"{dest}.prov").write_text(json.dumps(record))
     paths = sorted(str(p) for p in networks.rglob("*_jacobian.csv"))
     exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
-    with pytest.raises(cached.DamagedFile, match="is a copy of .*network1_jacobian"):
+    with pytest.raises(cached.DamagedFile, match="is a copy of .*networks1-1_jacobian"):
         cached.network_jacobians(paths, exp)
 
 
@@ -1048,7 +1050,7 @@ def test_a_missing_record_is_refused(clean, tmp_path):
     source, _ = clean
     networks = tmp_path / "results/tiny/networks"
     shutil.copytree(source / "results/tiny/networks", networks)
-    (networks / "normalized/network0_minibatch.csv.prov").unlink()
+    (networks / "normalized/networks0-0_minibatch.csv.prov").unlink()
     paths = sorted(str(p) for p in networks.rglob("*_minibatch.csv"))
     exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
     with pytest.raises(cached.DamagedFile, match="no provenance record"):
@@ -1064,7 +1066,7 @@ def test_a_directory_where_a_cached_file_belongs_is_a_damaged_file(clean, tmp_pa
     source, _ = clean
     networks = tmp_path / "results/tiny/networks"
     shutil.copytree(source / "results/tiny/networks", networks)
-    path = networks / "standard/network1_moments.csv"
+    path = networks / "standard/networks1-1_moments.csv"
     path.unlink()
     path.mkdir()
     paths = sorted(str(p) for p in networks.rglob("*_moments.csv"))
@@ -1084,14 +1086,14 @@ def test_more_networks_redo_no_finished_job(clean, tmp_path):
     source, _ = clean
     workdir = tmp_path / "run"
     shutil.copytree(source, workdir, symlinks=True)
-    finished = workdir / "results/tiny/networks/standard/network1_moments.csv"
+    finished = workdir / "results/tiny/networks/standard/networks1-1_moments.csv"
     before = finished.stat().st_mtime_ns
     more = tiny()
     more["experiments"]["tiny"]["networks"] = 4
     copy_workflow(workdir, more)
     snakemake(workdir, "--cores", "2", *TABLES)
     assert finished.stat().st_mtime_ns == before, "a finished job was redone"
-    assert (workdir / "results/tiny/networks/standard/network3_moments.csv").exists()
+    assert (workdir / "results/tiny/networks/standard/networks3-3_moments.csv").exists()
 
 
 @pytest.mark.workflow
@@ -1113,7 +1115,9 @@ def test_a_config_change_with_snakemake_metadata_gone_is_refused(clean, tmp_path
     result = snakemake(workdir, "--cores", "2", *mtime, check=False)
     assert result.returncode != 0, "stale tables accepted"
     log = (workdir / "results/logs/all.log").read_text()
-    assert "network1_moments.csv: was made with seed = 7, the config now says 8" in log
+    assert (
+        "networks1-1_moments.csv: was made with seed = 7, the config now says 8" in log
+    )
     assert "--forcerun measure" in log, log
 
 
