@@ -50,7 +50,20 @@ if config.get("finite_width"):
     include: "workflow/rules/finite_width.smk"
 
 
+# Runs at the end of every run (a rule without output always does): the
+# provenance of every target against this config (docs/guarantees.md).
 rule all:
     default_target: True
     input:
         all_targets(),
+    log:
+        "results/logs/all.log",
+    localrule: True
+    conda:
+        "workflow/envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    script:
+        "workflow/scripts/check_provenance.py"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from glorot import blocks
 from glorot.config import ConfigError, check
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -319,11 +320,13 @@ def test_configfile_replaces_the_default_config(tmp_path):
         workdir, "--configfile", ".test/config/config.yaml"
     )
     assert code == 0, output
-    tiny = yaml.safe_load(TEST_CONFIG_PATH.read_text())
-    networks = sum(
-        e["networks"] * len(e["inits"]) for e in tiny["experiments"].values()
+    tiny = check(yaml.safe_load(TEST_CONFIG_PATH.read_text()), SCHEMA)
+    # One measure job per block of networks_per_job networks of each init.
+    measure_jobs = sum(
+        len(blocks.names(e["networks"], e["networks_per_job"])) * len(e["inits"])
+        for e in tiny["experiments"].values()
     )
-    assert jobs["measure"] == networks, jobs
+    assert jobs["measure"] == measure_jobs, jobs
     runs = len(tiny["training"]["models"]) * len(tiny["training"]["learning_rates"])
     assert jobs["train"] == runs == 2, jobs
     assert "results/paper/" not in output and "results/bounds/" not in output

@@ -6,6 +6,7 @@ either in one clear message or in the tables a clean run gives; never exit code
 
 import copy
 import math
+from pathlib import Path
 
 import pytest
 
@@ -727,8 +728,9 @@ def test_the_reader_of_predictions_names_a_damaged_file(damage, clean, tmp_path)
     from glorot.config import check
 
     source, _ = clean
-    path = tmp_path / "predictions.csv"
-    shutil.copy(source / "results/tiny/predictions.csv", path)
+    path = tmp_path / "results/tiny/predictions.csv"
+    path.parent.mkdir(parents=True)
+    copy_with_record(source / "results/tiny/predictions.csv", path)
     exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
     cached.predictions(path, exp)  # the clean file passes
     damage(path)
@@ -759,9 +761,12 @@ def test_a_diverged_run_missing_its_last_record_is_refused(tmp_path):
     # the one at 20 it is still a prefix of the config's records, and was read.
     from glorot import cached
 
+    from glorot import provenance
+
     training = check(tiny(seeds=[0]), SCHEMA)["training"]
     path = tmp_path / f"{RUN}.csv"
     diverged_run_table(path, training, stop=35)
+    provenance.seal(path, rule="train")
     cached.training_curves([str(path)], training)  # the whole table passes
     lines = path.read_text().splitlines()
     path.write_text("\n".join(line for line in lines if ",20,ok," not in line) + "\n")
@@ -833,3 +838,478 @@ def test_a_checkpoint_made_with_other_evaluation_sets_is_not_resumed(sets, tmp_p
     fresh = training.train(run, smaller, test)
     resumed = training.train(run, smaller, test, checkpoint=checkpoint)
     assert run_bytes(resumed, tmp_path, "a") == run_bytes(fresh, tmp_path, "b")
+
+
+# --- Provenance: a stale, copied or edited file is refused (issue 22) --------
+# Each file a rule writes has a record <file>.prov (glorot.provenance): the
+# digest of its bytes, its path, the config values and inputs it was made
+# from. The content checks above see the shape of a file; these faults have
+# the right shape.
+
+FLOATS = "%.17g"  # as glorot.workflow_io writes, so an edit looks like a table
+
+
+def rewrite(path, edit):
+    """Edit the CSV at ``path`` with pandas and write it as the workflow does:
+    a plausible table, only some numbers changed."""
+    import pandas as pd
+
+    table = pd.read_csv(path)
+    edit(table)
+    table.to_csv(path, index=False, float_format=FLOATS, lineterminator="\n")
+
+
+def copy_with_record(source, dest):
+    """Copy a file and, where it has one, its provenance record."""
+    import shutil
+
+    shutil.copy(source, dest)
+    if Path(f"{source}.prov").exists():
+        shutil.copy(f"{source}.prov", f"{dest}.prov")
+
+
+def variance_times_1_1(table):
+    table.loc[3, "variance"] *= 1.1
+
+
+def jacobian_times_1_5(table):
+    table.loc[0, "mean_singular_value"] *= 1.5
+
+
+def counts_moved_between_bins(table):
+    # The same total per histogram: one value moved to the next bin.
+    row = int(table.index[table["count"] > 0][0])
+    table.loc[row, "count"] -= 1
+    table.loc[row + 1, "count"] += 1
+
+
+# (file under results/tiny/networks/, reader, edit)
+PLAUSIBLE_EDITS = {
+    "variance x1.1": ("standard/networks1-1_moments.csv", "network_moments"),
+    "jacobian x1.5": ("normalized/networks2-2_jacobian.csv", "network_jacobians"),
+    "counts moved between bins": (
+        "normalized/networks1-1_histograms.csv",
+        "network_histograms",
+    ),
+}
+EDITS = {
+    "variance x1.1": variance_times_1_1,
+    "jacobian x1.5": jacobian_times_1_5,
+    "counts moved between bins": counts_moved_between_bins,
+}
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("case", list(PLAUSIBLE_EDITS))
+def test_a_plausible_edit_of_a_cached_file_is_refused(case, clean, tmp_path):
+    import shutil
+
+    from glorot import cached
+
+    source, _ = clean
+    name, reader = PLAUSIBLE_EDITS[case]
+    networks = tmp_path / "results/tiny/networks"
+    shutil.copytree(source / "results/tiny/networks", networks)
+    exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
+    suffix = name.split("_", 1)[1]
+    paths = sorted(str(p) for p in networks.rglob(f"*_{suffix}"))
+    read = getattr(cached, reader)
+    read(paths, exp)  # the clean files pass
+    rewrite(networks / name, EDITS[case])
+    with pytest.raises(cached.DamagedFile) as error:
+        read(paths, exp)
+    message = str(error.value)
+    assert str(networks / name) in message and "bytes are not those" in message
+
+
+@pytest.mark.workflow
+def test_a_prediction_x2_is_refused(clean, tmp_path):
+    from glorot import cached
+
+    source, _ = clean
+    path = tmp_path / "results/tiny/predictions.csv"
+    path.parent.mkdir(parents=True)
+    copy_with_record(source / "results/tiny/predictions.csv", path)
+    exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
+    cached.predictions(path, exp)  # the clean file passes
+
+    def times_2(table):
+        table.loc[5, "predicted_glorot"] *= 2
+
+    rewrite(path, times_2)
+    with pytest.raises(cached.DamagedFile, match="bytes are not those"):
+        cached.predictions(path, exp)
+
+
+@pytest.fixture(scope="module")
+def other_seed(tmp_path_factory):
+    """network1's moments file of the tiny config under seed 8, not 7."""
+    config = tiny()
+    config["seed"] = 8
+    workdir = copy_workflow(tmp_path_factory.mktemp("seed8"), config)
+    target = "results/tiny/networks/standard/networks1-1_moments.csv"
+    snakemake(workdir, "--cores", "1", target)
+    return workdir / target
+
+
+@pytest.fixture
+def reading_job():
+    """The reading job's config is the tiny one (as in rule compare)."""
+    config = check(tiny(), SCHEMA)
+    try:
+        from glorot import provenance
+    except ImportError:  # main, before the provenance records
+        yield config
+        return
+    provenance.set_job(provenance.Job(rule="compare", current=config))
+    yield config
+    provenance.set_job(None)
+
+
+@pytest.mark.workflow
+@pytest.mark.parametrize("record", [True, False], ids=["with-record", "file-only"])
+def test_another_seeds_network_file_copied_in_is_refused(
+    record, clean, other_seed, reading_job, tmp_path
+):
+    import shutil
+
+    from glorot import cached
+
+    source, _ = clean
+    networks = tmp_path / "results/tiny/networks"
+    shutil.copytree(source / "results/tiny/networks", networks)
+    paths = sorted(str(p) for p in networks.rglob("*_moments.csv"))
+    exp = reading_job["experiments"]["tiny"]
+    cached.network_moments(paths, exp)  # the clean files pass
+    dest = networks / "standard/networks1-1_moments.csv"
+    if record:
+        copy_with_record(other_seed, dest)
+    else:
+        shutil.copy(other_seed, dest)
+    with pytest.raises(cached.DamagedFile) as error:
+        cached.network_moments(paths, exp)
+    message = str(error.value)
+    assert str(dest) in message and "--forcerun measure" in message
+    if record:
+        assert "seed = 8, the config now says 7" in message, message
+    else:
+        assert "bytes are not those" in message, message
+
+
+@pytest.mark.workflow
+def test_network1s_file_copied_as_network2s_is_refused(clean, tmp_path):
+    # The network column made to fit: the content check cannot tell.
+    import shutil
+
+    from glorot import cached
+
+    source, _ = clean
+    networks = tmp_path / "results/tiny/networks"
+    shutil.copytree(source / "results/tiny/networks", networks)
+    paths = sorted(str(p) for p in networks.rglob("*_jacobian.csv"))
+    exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
+    dest = networks / "standard/networks2-2_jacobian.csv"
+    shutil.copy(networks / "standard/networks1-1_jacobian.csv", dest)
+    rewrite(dest, lambda table: table.__setitem__("network", 2))
+    with pytest.raises(cached.DamagedFile, match="bytes are not those"):
+        cached.network_jacobians(paths, exp)
+
+
+@pytest.mark.workflow
+def test_a_record_naming_another_file_is_refused(clean, tmp_path):
+    # network1's jacobian file and record both copied as network2's, and the
+    # record's digest matching: only the path it names tells.
+    import json
+    import shutil
+
+    from glorot import cached, provenance
+
+    source, _ = clean
+    networks = tmp_path / "results/tiny/networks"
+    shutil.copytree(source / "results/tiny/networks", networks)
+    dest = networks / "standard/networks2-2_jacobian.csv"
+    shutil.copy(networks / "standard/networks1-1_jacobian.csv", dest)
+    rewrite(dest, lambda table: table.__setitem__("network", 2))
+    record = json.loads(
+        (networks / "standard/networks1-1_jacobian.csv.prov").read_text()
+    )
+    record["sha256"] = provenance.file_digest(dest)
+    Path(f"{dest}.prov").write_text(json.dumps(record))
+    paths = sorted(str(p) for p in networks.rglob("*_jacobian.csv"))
+    exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
+    with pytest.raises(cached.DamagedFile, match="is a copy of .*networks1-1_jacobian"):
+        cached.network_jacobians(paths, exp)
+
+
+@pytest.mark.workflow
+def test_a_missing_record_is_refused(clean, tmp_path):
+    import shutil
+
+    from glorot import cached
+
+    source, _ = clean
+    networks = tmp_path / "results/tiny/networks"
+    shutil.copytree(source / "results/tiny/networks", networks)
+    (networks / "normalized/networks0-0_minibatch.csv.prov").unlink()
+    paths = sorted(str(p) for p in networks.rglob("*_minibatch.csv"))
+    exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
+    with pytest.raises(cached.DamagedFile, match="no provenance record"):
+        cached.network_minibatch(paths, exp)
+
+
+@pytest.mark.workflow
+def test_a_directory_where_a_cached_file_belongs_is_a_damaged_file(clean, tmp_path):
+    import shutil
+
+    from glorot import cached
+
+    source, _ = clean
+    networks = tmp_path / "results/tiny/networks"
+    shutil.copytree(source / "results/tiny/networks", networks)
+    path = networks / "standard/networks1-1_moments.csv"
+    path.unlink()
+    path.mkdir()
+    paths = sorted(str(p) for p in networks.rglob("*_moments.csv"))
+    exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
+    with pytest.raises(cached.DamagedFile) as error:
+        cached.network_moments(paths, exp)
+    assert str(path) in str(error.value) and "IsADirectoryError" in str(error.value)
+
+
+@pytest.mark.workflow
+def test_more_networks_redo_no_finished_job(clean, tmp_path):
+    """An extension: the finished per-network files stay valid (their params
+    and provenance records do not hold the number of networks) and are not
+    redone."""
+    import shutil
+
+    source, _ = clean
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
+    finished = workdir / "results/tiny/networks/standard/networks1-1_moments.csv"
+    before = finished.stat().st_mtime_ns
+    more = tiny()
+    more["experiments"]["tiny"]["networks"] = 4
+    copy_workflow(workdir, more)
+    snakemake(workdir, "--cores", "2", *TABLES)
+    assert finished.stat().st_mtime_ns == before, "a finished job was redone"
+    assert (workdir / "results/tiny/networks/standard/networks3-3_moments.csv").exists()
+
+
+@pytest.mark.workflow
+def test_a_config_change_with_snakemake_metadata_gone_is_refused(clean, tmp_path):
+    """With .snakemake/ deleted and --rerun-triggers mtime (as on shared
+    cluster file systems), another seed makes every table stale: Snakemake
+    finds nothing to redo, and the run ends refusing them by name, with the
+    rule that remakes them."""
+    import shutil
+
+    source, _ = clean
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
+    shutil.rmtree(workdir / ".snakemake")
+    reseeded = tiny()
+    reseeded["seed"] = 8
+    copy_workflow(workdir, reseeded)
+    mtime = ["--rerun-triggers", "mtime"]
+    result = snakemake(workdir, "--cores", "2", *mtime, check=False)
+    assert result.returncode != 0, "stale tables accepted"
+    log = (workdir / "results/logs/all.log").read_text()
+    assert (
+        "networks1-1_moments.csv: was made with seed = 7, the config now says 8" in log
+    )
+    assert "--forcerun measure" in log, log
+
+
+@pytest.mark.workflow
+def test_a_truncated_final_table_is_not_drawn(clean, tmp_path):
+    # The pooled histograms cut after a whole line: Figure 6 was redrawn with
+    # an empty panel, exit 0.
+    import shutil
+
+    source, _ = clean
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
+    path = workdir / "results/tiny/histograms.csv"
+    lines = path.read_text().splitlines(keepends=True)
+    path.write_text("".join(lines[: len(lines) // 2]))
+    target = "results/figures/tiny/figure6.png"
+    result = snakemake(workdir, "--cores", "1", target, check=False)
+    assert result.returncode != 0, "a truncated table was drawn"
+    log = workdir / "results/logs/tiny/figure_layer_histograms/figure6.log"
+    text = log.read_text() if log.exists() else result.stdout + result.stderr
+    assert "results/tiny/histograms.csv" in text and "delete it" in text, text
+    assert not (workdir / target).exists()
+
+
+@pytest.mark.workflow
+def test_an_edited_selection_is_not_made_into_table1(trained, tmp_path):
+    # Table 1 lost a model when selection.csv was edited.
+    import shutil
+
+    source, _ = trained
+    workdir = tmp_path / "run"
+    shutil.copytree(source, workdir, symlinks=True)
+    rewrite(
+        workdir / "results/training/selection.csv",
+        lambda table: table.__setitem__("selected", False),
+    )
+    (workdir / "results/training/table1.csv").unlink()
+    result = snakemake(
+        workdir, "--cores", "1", "results/training/table1.csv", check=False
+    )
+    assert result.returncode != 0, "an edited selection.csv was used"
+    log = (workdir / "results/logs/training/table1.log").read_text()
+    assert "results/training/selection.csv" in log and "bytes are not" in log, log
+
+
+@pytest.mark.workflow
+def test_an_edited_final_test_error_is_refused(trained, tmp_path):
+    # A run's final test_error set to 0.1: Table 1 printed 10%.
+    import shutil
+
+    from glorot import cached
+
+    source, _ = trained
+    runs = tmp_path / "results/training/runs"
+    shutil.copytree(source / "results/training/runs", runs)
+    path = tmp_path / f"{RUN}.csv"
+    training = check(tiny(seeds=[0]), SCHEMA)["training"]
+
+    def test_error_01(table):
+        last = table.index[table["quantity"] == "test_error"][-1]
+        table.loc[last, "value"] = 0.1
+
+    rewrite(path, test_error_01)
+    with pytest.raises(cached.DamagedFile, match="bytes are not those"):
+        cached.training_curves([str(path)], training)
+
+
+def test_a_checkpoint_with_edited_weights_is_not_resumed(sets, tmp_path, caplog):
+    # Weights x1.05 in the last checkpoint: the run resumed from it ("resuming"
+    # in the log) and its tables changed. Now it is set aside like an
+    # unreadable one, and the run ends with the bytes of an uninterrupted run.
+    import logging
+
+    import numpy as np
+
+    from glorot import training
+
+    run = training.Run(**TINY_RUN)
+    expected = run_bytes(training.train(run, *sets), tmp_path, "whole")
+    checkpoint = tmp_path / "run.npz"
+    training.train(run, *sets, checkpoint=checkpoint, stop_after=230)
+    with np.load(checkpoint) as data:
+        arrays = {key: data[key] for key in data.files}
+    arrays["weights_0"] = arrays["weights_0"] * np.float32(1.05)
+    np.savez(checkpoint, **arrays)
+    caplog.set_level(logging.INFO)
+    resumed = training.train(run, *sets, checkpoint=checkpoint)
+    assert run_bytes(resumed, tmp_path, "resumed") == expected
+    assert (tmp_path / "run.corrupt-1.npz").exists()
+    assert "set aside" in caplog.text
+
+
+def test_a_training_seed_beyond_int64_is_read_back(sets, tmp_path):
+    # A run of seed 2^63 finished, then the selection step called its own
+    # tables damaged (int64 overflow), and deleting them looped forever.
+    from glorot import cached, training
+
+    try:
+        from glorot import provenance
+    except ImportError:  # main, before the provenance records
+        provenance = None
+    run = training.Run(**{**TINY_RUN, "run_seed": 2**63, "updates": 80})
+    directory = tmp_path / "results/training/runs/tanh_normalized"
+    directory.mkdir(parents=True)
+    curves = directory / f"lr0.05_seed{2**63}.csv"
+    histograms = directory / f"lr0.05_seed{2**63}_histograms.csv"
+    training.train(run, *sets).write(curves, histograms)
+    if provenance is not None:
+        provenance.seal(curves, rule="train")
+        provenance.seal(histograms, rule="train")
+    config = {
+        "hidden_widths": list(run.widths[1:-1]),
+        "updates": run.updates,
+        "eval_every": run.eval_every,
+        "test_examples": run.test_examples,
+        "histograms": {"bins": run.histogram_bins, "range": [-1.0, 1.0]},
+    }
+    table = cached.training_curves([str(curves)], config)
+    assert set(table["seed"]) == {2**63}
+    cached.training_histograms([str(histograms)], config, curves=table)
+    selection = training.select_learning_rates(training.final_values(table))
+    assert selection["selected"].any()
+
+
+def test_float64_overflow_in_predict_gets_the_float_limit_message():
+    from glorot import limits, predict, theory
+
+    widths = [5] * 1100 + [3]  # He doubles the variance per layer: 2^1100
+    moments = theory.InputMoments.gaussian(widths[0])
+    with pytest.raises(limits.OverflowInNetwork, match="float64's largest number"):
+        predict.prediction_table(widths, ["he"], ["linear"], moments)
+
+
+def test_float32_overflow_in_measure_is_found_by_value():
+    from glorot import initializers, inputs, limits, measure
+
+    config = check(tiny(), SCHEMA)
+    exp = {**config["experiments"]["tiny"], "widths": [5] * 401 + [3]}
+    exp["inits"], exp["activations"] = ["he"], ["linear"]
+    weights = initializers.for_network(exp, 7, "huge", "he", 0)
+    source = inputs.for_network(exp, 7, "huge", 0)
+    with pytest.raises(limits.ValuesNotFinite):
+        measure.measure_network(weights, source, "linear", 10)
+
+
+# A job whose log is opened, then another process fills the disk, then the
+# job logs and writes its table.
+FULL_DISK = r"""
+import sys
+import pandas as pd
+from glorot import workflow_io
+directory = sys.argv[1]
+log = workflow_io.start(f"{directory}/job.log", 1)
+try:
+    with open(f"{directory}/filler", "wb") as handle:
+        while True:
+            handle.write(b"x" * 4096)
+            handle.flush()
+except OSError:
+    pass
+log.info("started")
+workflow_io.write_table(pd.DataFrame({"x": range(1000)}), f"{directory}/table.csv")
+"""
+
+
+def test_a_full_disk_is_named_in_the_jobs_log(tmp_path):
+    """The log opened first, then the disk (a 256 kB tmpfs) full: the job's
+    log keeps its lines and says "no space left", naming the file (it was
+    empty)."""
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("unshare") is None:
+        pytest.skip("needs unshare to mount a small tmpfs")
+    directory = tmp_path / "disk"
+    directory.mkdir()
+    script = tmp_path / "job.py"
+    script.write_text(FULL_DISK)
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", f"mount -t tmpfs -o size=256k t {directory}"],
+        capture_output=True,
+    )
+    if probe.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    command = (
+        f"mount -t tmpfs -o size=256k t {directory} && "
+        f"{sys.executable} {script} {directory}; echo LOG; cat {directory}/job.log"
+    )
+    result = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", command], capture_output=True, text=True
+    )
+    log = result.stdout.split("LOG\n", 1)[1]
+    assert "started" in log, result
+    assert f"no space left on device writing {directory}/table.csv" in log, log

@@ -14,14 +14,17 @@ checks the content against the config:
   and the counts are the ones the config implies (examples x units);
 - the histogram bins are the configured ones and hold every value once.
 
-Why a content check, and not a checksum written next to each file or
-Snakemake's ``ensure(..., sha256=...)``: a checksum proves that the bytes did
-not change after the job wrote them, but not that they are what this config
-asks for (a file left by an older config, a job that wrote a partial table,
-a checksum regenerated together with a damaged file); ``ensure`` needs the
-checksum before the job runs or only tests that the file is not empty. The
-content check catches all of these, costs one read the rule does anyway, and
-needs no extra file to keep in step.
+The content check sees what a file of this config must look like, not
+whether its numbers are the ones this config gives: a file of the right
+shape from a run with another seed, network1's file copied as network2's, a
+variance x1.1 or counts moved between bins pass it. So every reader also
+checks the file's provenance record (``glorot.provenance``): the digest of
+its bytes when its rule wrote it, the path it was written to, the config
+values it was made from (compared with the config the reading job runs
+under) and the digests of its inputs. The two checks see different faults;
+together they refuse a stale, copied, edited or damaged file. The final
+tables that figures, Table 1 and the documents read are checked the same way
+(``final_table``, ``final_tables``).
 
 A damaged file raises ``DamagedFile``: its message names the file, what is
 wrong, and how to redo it.
@@ -34,7 +37,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from glorot import blocks
+from glorot import blocks, provenance
 from glorot.quantities import (
     CURVE_COLUMNS,
     TRAINING_HISTOGRAM_COLUMNS,
@@ -50,6 +53,36 @@ class DamagedFile(RuntimeError):
             f"remakes it (or rerun with --forcerun {rule} to redo every {rule} job)."
         )
         self.path = path
+
+
+def verify(path, rule):
+    """DamagedFile unless the provenance record of ``path`` matches its bytes,
+    its name, the current job's config and its inputs (glorot.provenance)."""
+    problem, made_by = provenance.problem(path, rule=rule)
+    if problem:
+        raise DamagedFile(path, made_by or rule, problem)
+
+
+def _maker(path):
+    """The rule that made ``path`` by its provenance record, for messages."""
+    try:
+        record = provenance.read_sidecar(path)
+    except (OSError, ValueError):
+        record = None
+    return record.get("rule", "unknown") if isinstance(record, dict) else "unknown"
+
+
+def final_table(path, rule=None, columns=None, dtype=None):
+    """A table the workflow made (``rule``: the one that makes it; by default
+    the one its record names), read as CSV (``dtype`` as pandas.read_csv's)
+    and verified: readable, some rows, exactly ``columns`` if given, and its
+    provenance."""
+    return read_table(path, rule or _maker(path), columns, dtype=dtype)
+
+
+def final_tables(paths, rule=None):
+    """``final_table`` of each of ``paths``, as one table."""
+    return pd.concat([final_table(p, rule) for p in paths], ignore_index=True)
 
 
 # Per-layer quantities of a moments file and the units each is counted over
@@ -79,23 +112,33 @@ def _histogram_units(widths):
     return units
 
 
-def read_table(path, rule, columns=None):
+def read_table(path, rule, columns=None, verified=True, dtype=None):
     """The CSV at ``path`` with some rows and exactly ``columns`` (any
-    columns if None), or DamagedFile."""
+    columns if None), and (if ``verified``) its provenance checked
+    (``verify``), or DamagedFile. A reader that checks the content first
+    passes ``verified=False`` and calls ``verify`` after. ``dtype``: as
+    pandas.read_csv's (a column read as text, e.g.)."""
     try:
-        table = pd.read_csv(path)
+        table = pd.read_csv(path, dtype=dtype)
     except (
         pd.errors.EmptyDataError,
         pd.errors.ParserError,
         UnicodeDecodeError,
     ) as error:
         raise DamagedFile(path, rule, f"cannot be read as CSV ({error})") from None
+    except OSError as error:
+        # A directory, or a file this user may not read, where a file belongs.
+        raise DamagedFile(
+            path, rule, f"cannot be read ({type(error).__name__}: {error.strerror})"
+        ) from None
     if columns is not None and list(table.columns) != list(columns):
         raise DamagedFile(
             path, rule, f"has columns {list(table.columns)}, expected {list(columns)}"
         )
     if table.empty:
         raise DamagedFile(path, rule, "has no rows")
+    if verified:
+        verify(path, rule)
     return table
 
 
@@ -126,7 +169,31 @@ def _numbers(table, path, rule, columns, integer=False, finite=True, minimum=Non
                 f"line {row + 2} has {column} = {table[column].iloc[row]!r}, "
                 f"not {what}",
             )
-        table[column] = values.astype(np.int64) if integer else values
+        table[column] = _whole_numbers(table[column], values) if integer else values
+
+
+_INT64 = np.iinfo(np.int64)
+
+
+def _whole_numbers(raw, values):
+    """The whole numbers of a column (``raw`` as read, ``values`` as floats):
+    int64 where they fit, else Python integers read from the text exactly (a
+    training seed may be any whole number; as float or int64 one of 2^63 or
+    more would be another number)."""
+    if raw.dtype.kind in "iu":
+        return raw.to_numpy()
+    if len(values) == 0 or (
+        values.min() >= _INT64.min and values.max() < float(_INT64.max)
+    ):
+        return values.astype(np.int64)
+    exact = [
+        int(v) if isinstance(v, str) and _WHOLE.fullmatch(v.strip()) else int(float(v))
+        for v in raw
+    ]
+    return np.array(exact, dtype=object)
+
+
+_WHOLE = re.compile(r"[+-]?\d+")
 
 
 def _rows_exactly_once(keys, expected, path, rule, what):
@@ -202,7 +269,7 @@ def _network_files(paths, exp, rule, columns, cells, check, networks=None):
     tables = []
     for path in paths:
         init, block = _identity(path)
-        table = read_table(path, rule, columns)
+        table = read_table(path, rule, columns, verified=False)
         _numbers(table, path, rule, ["network", "layer"], integer=True, minimum=0)
         expected = {
             (activation, init, network, *cell)
@@ -213,6 +280,7 @@ def _network_files(paths, exp, rule, columns, cells, check, networks=None):
         keys = list(zip(*(table[c] for c in columns[:n_keys])))
         _rows_exactly_once(keys, expected, path, rule, what)
         check(table, path)
+        verify(path, rule)
         tables.append(table)
     return pd.concat(tables, ignore_index=True)
 
@@ -272,7 +340,7 @@ def network_histograms(paths, exp, rule="histograms"):
     tables = []
     for path in paths:
         init, block = _identity(path)
-        table = read_table(path, rule, HISTOGRAM_COLUMNS)
+        table = read_table(path, rule, HISTOGRAM_COLUMNS, verified=False)
         _numbers(
             table, path, rule, ["network", "layer", "count"], integer=True, minimum=0
         )
@@ -322,6 +390,7 @@ def network_histograms(paths, exp, rule="histograms"):
                     f"the histogram of {key} holds {total} values, the config "
                     f"implies {want}",
                 )
+        verify(path, rule)
         tables.append(table)
     return pd.concat(tables, ignore_index=True)
 
@@ -438,7 +507,7 @@ def training_curves(paths, training, rule="train"):
     full = _record_updates(training)
     tables = []
     for path in paths:
-        table = read_table(path, rule, CURVE_COLUMNS)
+        table = read_table(path, rule, CURVE_COLUMNS, verified=False)
         _check_run_identity(table, path, rule, CURVE_COLUMNS[:4])
         statuses = set(table["status"])
         if not statuses <= {"ok", "diverged"}:
@@ -478,6 +547,7 @@ def training_curves(paths, training, rule="train"):
             raise DamagedFile(
                 path, rule, "the 'diverged' row comes before the last record"
             )
+        verify(path, rule)
         tables.append(table)
     return pd.concat(tables, ignore_index=True)
 
@@ -501,7 +571,7 @@ def training_histograms(paths, training, rule="train", curves=None):
     full = _record_updates(training)
     tables = []
     for path in paths:
-        table = read_table(path, rule, TRAINING_HISTOGRAM_COLUMNS)
+        table = read_table(path, rule, TRAINING_HISTOGRAM_COLUMNS, verified=False)
         _check_run_identity(table, path, rule, TRAINING_HISTOGRAM_COLUMNS[:4])
         _numbers(table, path, rule, ["layer", "count"], integer=True, minimum=0)
         _numbers(table, path, rule, ["bin_low", "bin_high"], finite=False)
@@ -545,6 +615,7 @@ def training_histograms(paths, training, rule="train", curves=None):
                     f"the histogram of update {update}, layer {layer} holds "
                     f"{int(group['count'].sum())} values, the config implies {want}",
                 )
+        verify(path, rule)
         tables.append(table)
     return pd.concat(tables, ignore_index=True)
 
@@ -553,7 +624,7 @@ def predictions(path, exp, rule="predict"):
     """An experiment's predictions table, verified: one row per (activation,
     init, quantity, layer) of the config, every prediction finite, so that
     no measured cell is joined with a missing prediction."""
-    table = read_table(path, rule)
+    table = read_table(path, rule, verified=False)
     keys = ["activation", "init", "quantity", "layer"]
     if list(table.columns[:4]) != keys:
         raise DamagedFile(
@@ -579,6 +650,7 @@ def predictions(path, exp, rule="predict"):
         rule,
         "(activation, init, quantity, layer)",
     )
+    verify(path, rule)
     return table
 
 
@@ -625,4 +697,5 @@ def shapeset_split(path, rule="shapeset"):
         len(labels) and (labels.min() < 0 or labels.max() >= _N_CLASSES)
     ):
         raise DamagedFile(path, rule, f"has labels outside 0..{_N_CLASSES - 1}")
+    verify(path, rule)
     return images, labels

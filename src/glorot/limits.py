@@ -22,6 +22,29 @@ class OverflowInNetwork(ArithmeticError):
     pass
 
 
+class ValuesNotFinite(ArithmeticError, ValueError):
+    """Values a computation produced are inf or NaN, found by value
+    (np.isfinite): past the dtype's largest number, or inf - inf after it.
+    The caller, which knows the experiment, turns it into its message
+    (``overflow_error``, ``prediction_overflow_error``)."""
+
+
+def require_finite(values, what):
+    """ValuesNotFinite naming ``what`` unless every one of ``values`` is finite."""
+    if not np.isfinite(np.asarray(values, dtype=float)).all():
+        raise ValuesNotFinite(f"{what} must be finite")
+
+
+def prediction_overflow_error(init, activation, what):
+    """The error of a prediction whose values left float64's range."""
+    top = np.finfo(np.float64).max
+    return OverflowInNetwork(
+        f"predictions of init {init}, activation {activation}: {what}: the "
+        f"predicted variances exceeded float64's largest number ({top:.3g}) and "
+        "became inf; use fewer layers or a smaller weight variance"
+    )
+
+
 def overflow_error(dtype, experiment, init, network, activation):
     """The error of a measure job whose values left the dtype's range."""
     top = np.finfo(np.dtype(dtype)).max

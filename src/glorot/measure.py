@@ -15,7 +15,7 @@ Quantities, with the paper's layer index i:
 import numpy as np
 import pandas as pd
 
-from . import activations, network
+from . import activations, limits, network
 from .quantities import HISTOGRAM_QUANTITIES, MEASURED_QUANTITIES
 from .moments import Histogram, Moments, moments_2d, weight_gradient_moments_from_sums
 
@@ -54,6 +54,12 @@ def measure_network(
             histograms[quantity, i] = Histogram(low, high, bins)
 
     def add(quantity, i, chunk_moments):
+        # By value: a value past the dtype's largest number is inf, and NaN
+        # (inf - inf) one layer later; either makes the float64 mean or m2
+        # of the chunk non-finite (limits.ValuesNotFinite).
+        limits.require_finite(
+            (chunk_moments.mean, chunk_moments.m2), f"{quantity} of layer {i}"
+        )
         moments[quantity, i] = moments.get((quantity, i), Moments()).merge(
             chunk_moments
         )

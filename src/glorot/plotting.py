@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from . import compare, verdicts  # noqa: E402
+from . import compare, provenance, verdicts  # noqa: E402
 from .quantities import HISTOGRAM_QUANTITIES, VARIANCE_QUANTITIES  # noqa: E402
 
 INIT_COLORS = {
@@ -451,3 +451,6 @@ def save(fig, png, pdf):
     # A fixed creation date keeps the PDF bytes the same from run to run.
     fig.savefig(pdf, metadata={"CreationDate": None})
     plt.close(fig)
+    # Their provenance records (within a workflow job; glorot.provenance).
+    provenance.seal(png)
+    provenance.seal(pdf)

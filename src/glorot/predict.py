@@ -1,8 +1,9 @@
 """The prediction table of one experiment, from its config and its inputs."""
 
+import numpy as np
 import pandas as pd
 
-from . import theory
+from . import limits, theory
 from .initializers import weight_variance
 from .quantities import VARIANCE_QUANTITIES
 
@@ -30,14 +31,23 @@ def prediction_table(widths, inits, activations, inputs):
 
     The linear regime ignores the activation, so its two columns repeat for
     every activation of an init.
+
+    A prediction past float64's largest number is refused by value
+    (``limits.prediction_overflow_error``), never written as inf.
     """
     rows = []
     for init in inits:
         var_w = weight_variances(widths, init)
-        corrected = theory.glorot(widths, var_w, inputs, printed=False)
-        printed = theory.glorot(widths, var_w, inputs, printed=True)
         for activation in activations:
-            meanfield = theory.meanfield(widths, var_w, activation, inputs)
+            try:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    corrected = theory.glorot(widths, var_w, inputs, printed=False)
+                    printed = theory.glorot(widths, var_w, inputs, printed=True)
+                    meanfield = theory.meanfield(widths, var_w, activation, inputs)
+            except limits.ValuesNotFinite as error:
+                raise limits.prediction_overflow_error(
+                    init, activation, str(error)
+                ) from None
             for quantity in VARIANCE_QUANTITIES:
                 for layer, value in enumerate(meanfield[quantity]):
                     rows.append(
@@ -51,4 +61,12 @@ def prediction_table(widths, inits, activations, inputs):
                             value,
                         )
                     )
-    return pd.DataFrame(rows, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    values = table[COLUMNS[4:]].to_numpy(dtype=float)
+    bad = ~np.isfinite(values).all(axis=1)
+    if bad.any():
+        row = table[bad].iloc[0]
+        raise limits.prediction_overflow_error(
+            row["init"], row["activation"], f"{row['quantity']} of layer {row['layer']}"
+        )
+    return table

@@ -35,7 +35,7 @@ import numpy as np
 from numpy.polynomial.legendre import leggauss
 from scipy import interpolate, special, stats
 
-from . import activations
+from . import activations, limits
 
 # Gauss-Legendre nodes per half-line, on u in [0, U_MAX]; the Gaussian weight
 # beyond U_MAX = 12 is below 1e-32.
@@ -298,8 +298,10 @@ def top_gradient_second_moment(q, classes):
     interpolated by a cubic spline (relative error below 1e-7).
     """
     q = np.asarray(q, dtype=float)
-    if not (np.isfinite(q).all() and (q >= 0).all()):
-        raise ValueError(f"logit variances must be finite and >= 0, got {q}")
+    # By value: an inf here is a variance past float64's range upstream.
+    limits.require_finite(q, "logit variances")
+    if not (q >= 0).all():
+        raise ValueError(f"logit variances must be >= 0, got {q}")
     flat = q.ravel()
     # q = 0 (an all-zero input): the logits are 0 and the softmax uniform.
     result = np.full(flat.shape, 1.0 / classes)

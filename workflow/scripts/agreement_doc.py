@@ -3,12 +3,12 @@ per experiment, with their resolution) and the generated block of the page
 the rule names (params.readme: README.md's "What it shows")."""
 
 import jinja2
-import pandas as pd
 
+from glorot import cached
 from glorot import derivation as dv
-from glorot.workflow_io import start
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 margin = snakemake.params.margin
 
 
@@ -26,7 +26,7 @@ for name, path in zip(snakemake.params.names, snakemake.input.agreement):
         "input": dv.input_text(exp),
         "networks": exp["networks"],
         "examples": exp["examples"],
-        "coverage": dv.coverage_context(pd.read_csv(path), margin),
+        "coverage": dv.coverage_context(cached.final_table(path), margin),
     }
 with open(snakemake.output[0], "w") as handle:
     handle.write(
@@ -39,12 +39,12 @@ with open(snakemake.output[0], "w") as handle:
     )
 
 # The README's block: numbers of the paper and bounds experiments.
-paper = pd.read_csv(snakemake.input.paper)
+paper = cached.final_table(snakemake.input.paper)
 d = int(paper["layer"].max())
 eq14_weight, eq14_back = dv.weight_gradient_spread(
     paper, "tanh", "standard", list(range(d))
 )
-paper_ratios = pd.read_csv(snakemake.input.paper_ratios)
+paper_ratios = cached.final_table(snakemake.input.paper_ratios)
 top = paper_ratios[
     (paper_ratios["activation"] == "tanh")
     & (paper_ratios["init"] == "standard")
@@ -52,7 +52,7 @@ top = paper_ratios[
     & (paper_ratios["layer"] == d - 1)
 ]["measured"].iloc[0]
 corrected, printed, ratios_resolution = dv.ratio_counts(
-    pd.read_csv(snakemake.input.bounds_ratios)
+    cached.final_table(snakemake.input.bounds_ratios)
 )
 block = render(
     snakemake.input.readme_template,

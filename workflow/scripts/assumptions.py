@@ -2,9 +2,10 @@
 
 from glorot import cached
 from glorot.assumptions import assumption_table
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 per_network = cached.network_moments(snakemake.input, snakemake.params.experiment)
 table = assumption_table(per_network, snakemake.params.experiment["widths"])
 write_table(table, snakemake.output[0])

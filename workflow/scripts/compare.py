@@ -4,9 +4,10 @@ each prediction with their resolution (agreement.csv, summary.md), the
 layer-to-layer ratios, and the cells that hit float32's limits."""
 
 from glorot import cached, compare, limits, measure
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import seal, write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 exp = snakemake.params.experiment
 margin = snakemake.params.margin
 per_network = cached.network_moments(snakemake.input.moments, exp)
@@ -35,4 +36,5 @@ with open(snakemake.output.summary, "w") as handle:
         compare.markdown_summary(table, snakemake.wildcards.experiment, margin)
     )
     handle.write(limits.markdown_note(at_limit, exp["dtype"], exp["networks"]))
+seal(snakemake.output.summary)
 log.info("%d rows from %d network files", len(table), len(snakemake.input.moments))

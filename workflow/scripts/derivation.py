@@ -1,14 +1,14 @@
 """Rule derivation: render docs/derivation.md with the workflow's numbers."""
 
 import jinja2
-import pandas as pd
 
+from glorot import cached
 from glorot import derivation as dv
-from glorot.workflow_io import start
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 tables = {
-    name: pd.read_csv(path)
+    name: cached.final_table(path)
     for name, path in snakemake.input.items()
     if name != "template"
 }

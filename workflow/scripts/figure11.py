@@ -1,15 +1,13 @@
 """Rule figure11: the paper's Figure 11: test error during training of every
 model at its selected learning rate."""
 
-import pandas as pd
+from glorot import cached, plotting, training, training_plots
+from job import start_job
 
-from glorot import plotting, training, training_plots
-from glorot.workflow_io import start
-
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 params = snakemake.params
-curves = training_plots.load_curves(snakemake.input.curves)
-selection = pd.read_csv(snakemake.input.selection)
+curves = cached.final_tables(snakemake.input.curves, "train")
+selection = cached.final_table(snakemake.input.selection, "training_selection")
 paper = {model: value for model, (_, value) in training.PAPER_TABLE1_SHAPESET.items()}
 fig = training_plots.test_error_figure(
     curves,

@@ -1,14 +1,12 @@
 """Rule figure_agreement: prediction / measurement per layer with the
 ratio's interval, its verdict and the margin band."""
 
-import pandas as pd
-
-from glorot import limits, plotting
+from glorot import cached, limits, plotting
 from glorot.quantities import VARIANCE_QUANTITIES
-from glorot.workflow_io import start
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
-table = pd.read_csv(snakemake.input[0])
+log = start_job(snakemake)
+table = cached.final_table(snakemake.input[0], "compare")
 exp = snakemake.params.experiment
 fig = plotting.agreement_figure(
     table,

@@ -1,10 +1,8 @@
 """Rule figure_finite_width: the finite-width spread per layer."""
 
-import pandas as pd
+from glorot import cached, plotting, spectrum_plots
+from job import start_job
 
-from glorot import plotting, spectrum_plots
-from glorot.workflow_io import start
-
-log = start(snakemake.log[0], snakemake.threads)
-fig = spectrum_plots.finite_width_figure(pd.read_csv(snakemake.input[0]))
+log = start_job(snakemake)
+fig = spectrum_plots.finite_width_figure(cached.final_table(snakemake.input[0]))
 plotting.save(fig, snakemake.output.png, snakemake.output.pdf)

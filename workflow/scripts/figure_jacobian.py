@@ -1,12 +1,10 @@
 """Rule figure_jacobian: average singular values of the layer Jacobians."""
 
-import pandas as pd
+from glorot import cached, paper, plotting
+from job import start_job
 
-from glorot import paper, plotting
-from glorot.workflow_io import start
-
-log = start(snakemake.log[0], snakemake.threads)
-table = pd.read_csv(snakemake.input[0])
+log = start_job(snakemake)
+table = cached.final_table(snakemake.input[0], "jacobian_table")
 exp = snakemake.params.experiment
 fig = plotting.jacobian_figure(
     table,

@@ -1,13 +1,11 @@
 """Rule figure_variance_by_layer: measured variances against the predictions."""
 
-import pandas as pd
-
-from glorot import limits, plotting
+from glorot import cached, limits, plotting
 from glorot.quantities import HISTOGRAM_QUANTITIES
-from glorot.workflow_io import start
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
-table = pd.read_csv(snakemake.input[0])
+log = start_job(snakemake)
+table = cached.final_table(snakemake.input[0], "compare")
 exp = snakemake.params.experiment
 fig = plotting.variance_by_layer_figure(
     table, snakemake.wildcards.experiment, exp["activations"], exp["inits"]

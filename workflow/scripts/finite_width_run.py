@@ -4,9 +4,10 @@ width) over the sweep's networks (src/glorot/finite_width.py)."""
 import functools
 
 from glorot import finite_width
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 w = snakemake.wildcards
 width = int(w.width)
 sweep = dict(snakemake.params.sweep)

@@ -2,11 +2,14 @@
 
 import pandas as pd
 
-from glorot import finite_width
-from glorot.workflow_io import start, write_table
+from glorot import cached, finite_width
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
-measured = pd.concat([pd.read_csv(p) for p in snakemake.input], ignore_index=True)
+log = start_job(snakemake)
+measured = pd.concat(
+    [cached.final_table(p) for p in snakemake.input], ignore_index=True
+)
 table = finite_width.judge(measured, snakemake.params.sweep["margin"])
 write_table(table, snakemake.output[0])
 log.info("verdicts %s", table["verdict"].value_counts().to_dict())

@@ -3,9 +3,10 @@
 import pandas as pd
 
 from glorot import limits, measure
-from glorot.workflow_io import block_networks, start, write_table
+from glorot.workflow_io import block_networks, write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 exp = snakemake.params.experiment
 name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
 hist = exp["histograms"]
@@ -26,13 +27,11 @@ for network, weights, source in block_networks(
                 hist["bins"],
                 hist["weight_gradient_examples"],
             )
-        except ValueError as error:
-            # The histograms refuse NaN: values past the dtype's range (inf - inf).
-            if "NaN" in str(error):
-                raise limits.overflow_error(
-                    exp["dtype"], name, init, network, activation
-                ) from None
-            raise
+        except limits.ValuesNotFinite:
+            # Found by value (glorot.measure): past the dtype's range.
+            raise limits.overflow_error(
+                exp["dtype"], name, init, network, activation
+            ) from None
         identity = {"activation": activation, "init": init, "network": network}
         tables.append(measure.histogram_table(histograms).assign(**identity))
 

@@ -4,13 +4,14 @@ beside their free-probability prediction, judged (glorot.jacobian_prediction).""
 import pandas as pd
 
 from glorot import cached, jacobian_prediction
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 per_network = cached.network_jacobians(
     snakemake.input.networks, snakemake.params.experiment
 )
-predicted = pd.read_csv(snakemake.input.predicted)
+predicted = cached.read_table(snakemake.input.predicted, "predict")
 table = jacobian_prediction.summarise(per_network, predicted)
 write_table(table, snakemake.output[0])
 log.info(

@@ -4,9 +4,10 @@ import numpy as np
 import pandas as pd
 
 from glorot import limits, measure
-from glorot.workflow_io import block_networks, start, write_table
+from glorot.workflow_io import block_networks, write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 exp = snakemake.params.experiment
 name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
 tables = []
@@ -15,12 +16,17 @@ for network, weights, source in block_networks(
 ):
     log.info("network %d, init %s", network, init)
     for activation in exp["activations"]:
-        moments, _ = measure.measure_network(
-            weights, source, activation, exp["chunk_size"]
-        )
+        overflow = limits.overflow_error(exp["dtype"], name, init, network, activation)
+        try:
+            moments, _ = measure.measure_network(
+                weights, source, activation, exp["chunk_size"]
+            )
+        except limits.ValuesNotFinite:
+            # Found by value (glorot.measure): past the dtype's range.
+            raise overflow from None
         table = measure.moments_table(moments)
         if not np.isfinite(table[["mean", "variance", "mean_square"]].to_numpy()).all():
-            raise limits.overflow_error(exp["dtype"], name, init, network, activation)
+            raise overflow
         identity = {"activation": activation, "init": init, "network": network}
         tables.append(table.assign(**identity))
 

@@ -5,9 +5,10 @@ layer."""
 import pandas as pd
 
 from glorot import minibatch
-from glorot.workflow_io import block_networks, start, write_table
+from glorot.workflow_io import block_networks, write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 exp = snakemake.params.experiment
 init = snakemake.wildcards.init
 batch_size = snakemake.params.batch_size

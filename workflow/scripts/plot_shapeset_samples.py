@@ -10,7 +10,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from glorot import plotting, shapeset  # plotting: the Agg backend and the style
-from glorot.workflow_io import start
+from glorot.workflow_io import seal
+from job import start_job
 
 
 def choose_examples(labels, count):
@@ -44,7 +45,7 @@ def sample_grid(images, labels, rows, columns):
     return fig
 
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 rows, columns = int(snakemake.params.rows), int(snakemake.params.columns)
 with np.load(snakemake.input[0]) as data:
     images, labels = data["images"], data["labels"]
@@ -53,4 +54,6 @@ fig = sample_grid(images[chosen], labels[chosen], rows, columns)
 fig.savefig(snakemake.output.png, dpi=150)
 # A fixed creation date keeps the PDF bytes the same from run to run.
 fig.savefig(snakemake.output.pdf, metadata={"CreationDate": None})
+seal(snakemake.output.png)
+seal(snakemake.output.pdf)
 log.info("%d images, classes %s", len(chosen), sorted(set(labels[chosen].tolist())))

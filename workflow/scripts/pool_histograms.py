@@ -1,9 +1,10 @@
 """Rule pool_histograms: histogram counts summed over networks."""
 
 from glorot import cached
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 per_network = cached.network_histograms(snakemake.input, snakemake.params.experiment)
 keys = ["activation", "init", "quantity", "layer", "bin_low", "bin_high"]
 pooled = per_network.groupby(keys, sort=False, as_index=False).agg(

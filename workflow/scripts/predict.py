@@ -1,9 +1,10 @@
 """Rule predict: the prediction table of one experiment."""
 
 from glorot import inputs, predict, theory
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 exp = snakemake.params.experiment
 if exp["input"] == "gaussian":
     # x ~ N(0, 1) iid: the per-example mean square is chi^2_{n_0} / n_0.

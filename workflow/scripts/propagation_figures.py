@@ -1,14 +1,12 @@
 """Rule propagation_figures: phase diagram, xi_c against sigma_w2, c^l against depth."""
 
-import pandas as pd
-
-from glorot import plotting, propagation_plots
+from glorot import cached, plotting, propagation_plots
 from glorot.propagation_measure import RECORD_DTYPES
-from glorot.workflow_io import start
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 read = {
-    name: pd.read_csv(snakemake.input[name], dtype=RECORD_DTYPES)
+    name: cached.final_table(snakemake.input[name], dtype=RECORD_DTYPES)
     for name in snakemake.input.keys()
 }
 p = snakemake.params

@@ -6,9 +6,10 @@ import pandas as pd
 from glorot import inputs
 from glorot import propagation_measure as measure
 from glorot.propagation_measure import network_records
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 p, w = snakemake.params, snakemake.wildcards
 # The sigmas as the config writes them (the wildcard is that text).
 point = (w.activation, w.sigma_w2, w.sigma_b2)

@@ -3,12 +3,13 @@
 import numpy as np
 import pandas as pd
 
-from glorot import inputs
+from glorot import cached, inputs
 from glorot import propagation_measure as measure
 from glorot import propagation_tables as tables
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 p = snakemake.params
 images = (
     inputs.ArrayInputs.from_npz(snakemake.input.shapeset[0], "float64").x[
@@ -26,7 +27,7 @@ gaussian = [label for label in labels if label.startswith("gaussian")]
 parts = {"propagation": [], "depth_scales": []}
 for point, paths in tables.files_by_point(snakemake.input.networks):
     records = pd.concat(
-        [pd.read_csv(path, dtype=tables.RECORD_DTYPES) for path in paths],
+        [cached.final_table(path, dtype=tables.RECORD_DTYPES) for path in paths],
         ignore_index=True,
     ).sort_values(tables.POINT + ["network", "pair", "layer"], kind="stable")
     parts["propagation"].append(tables.propagation_table(records, moments))

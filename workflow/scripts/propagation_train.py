@@ -3,9 +3,10 @@
 import pandas as pd
 
 from glorot import inputs, trainability
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 run, w = snakemake.params.run, snakemake.wildcards
 depth = int(w.depth)
 train = inputs.ArrayInputs.from_npz(snakemake.input.train)

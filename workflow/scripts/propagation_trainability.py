@@ -2,14 +2,15 @@
 
 import pandas as pd
 
-from glorot import inputs, plotting, propagation_plots, trainability
-from glorot.workflow_io import start, write_table
+from glorot import cached, inputs, plotting, propagation_plots, trainability
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 run = snakemake.params.run
 runs = pd.concat(
     [
-        pd.read_csv(p, dtype={"sigma_w2": str, "sigma_b2": str})
+        cached.final_table(p, dtype={"sigma_w2": str, "sigma_b2": str})
         for p in snakemake.input.runs
     ],
     ignore_index=True,

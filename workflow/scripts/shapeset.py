@@ -8,12 +8,13 @@ exist or in what order they are generated.
 import numpy as np
 
 from glorot import seeding, shapeset
-from glorot.workflow_io import start
+from glorot.workflow_io import seal
+from job import start_job
 
 # The file name says "unit" for pixels in [0, 1] and "neg" for [-1, 1].
 NEG = {"unit": False, "neg": True}
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 params = snakemake.params
 seed, split, size = int(params.seed), params.split, int(params.size)
 neg = NEG[params.pixels]
@@ -21,6 +22,7 @@ neg = NEG[params.pixels]
 rng = np.random.default_rng(seeding.seed_sequence(seed, "shapeset", split))
 images, labels = shapeset.generate(rng, size, neg=neg)
 shapeset.write_npz(snakemake.output[0], images=images, labels=labels)
+seal(snakemake.output[0])
 
 counts = np.bincount(labels, minlength=len(shapeset.CLASS_NAMES))
 log.info("split %s, seed %d: %d images, pixels %s", split, seed, size, params.pixels)

@@ -2,9 +2,10 @@
 (activation, weights, q*), per depth (src/glorot/spectrum.py)."""
 
 from glorot import spectrum
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 w = snakemake.wildcards
 sweep = dict(snakemake.params.sweep)
 # Networks per stacked product: not a param, since the numbers do not depend

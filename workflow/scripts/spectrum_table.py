@@ -2,17 +2,18 @@
 eigenvalue against free probability, judged; the histograms beside the
 predicted bin masses (src/glorot/spectrum.py)."""
 
-import pandas as pd
+from glorot import cached, spectrum
+from glorot.workflow_io import write_table
+from job import start_job
 
-from glorot import spectrum
-from glorot.workflow_io import start, write_table
-
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 sweep = snakemake.params.sweep
 runs = spectrum.runs(sweep)
-networks = {run: pd.read_csv(path) for run, path in zip(runs, snakemake.input.networks)}
+networks = {
+    run: cached.final_table(path) for run, path in zip(runs, snakemake.input.networks)
+}
 histograms = {
-    run: pd.read_csv(path) for run, path in zip(runs, snakemake.input.histograms)
+    run: cached.final_table(path) for run, path in zip(runs, snakemake.input.histograms)
 }
 table = spectrum.summarise(networks, sweep, sweep["margin"])
 write_table(table, snakemake.output.table)

@@ -9,9 +9,9 @@ import os
 from glorot import cached, training
 
 # After the imports: start() pins every BLAS loaded so far, scipy's included.
-from glorot.workflow_io import start
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 w = snakemake.wildcards
 run = training.run_from_config(
     snakemake.params.training, snakemake.params.seed, w.activation, w.init, w.lr, w.seed

@@ -1,14 +1,13 @@
 """Rule training_doc: the generated block of docs/training.md (Table 1 of the
 run, and how its models rank against the paper's)."""
 
-import pandas as pd
-
+from glorot import cached
 from glorot.derivation import splice
 from glorot.training.selection import ranking_sentence, table1_markdown
-from glorot.workflow_io import start
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
-table = pd.read_csv(snakemake.input.table1)
+log = start_job(snakemake)
+table = cached.final_table(snakemake.input.table1)
 block = (
     f"Table 1 of this run (`results/training/table1.csv`; test error on "
     f"{snakemake.params.test_size:,} test images, ± its binomial standard error):\n\n"

@@ -2,15 +2,13 @@
 the figure's models at their selected learning rates
 (glorot.training_plots.TRAINING_FIGURE_PLOTS draws each)."""
 
-import pandas as pd
+from glorot import cached, plotting, training_plots
+from job import start_job
 
-from glorot import plotting, training_plots
-from glorot.workflow_io import start
-
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 params = snakemake.params
-tables = training_plots.load_curves(snakemake.input.tables)
-selection = pd.read_csv(snakemake.input.selection)
+tables = cached.final_tables(snakemake.input.tables, "train")
+selection = cached.final_table(snakemake.input.selection, "training_selection")
 runs = training_plots.selected_runs(tables, selection, params.models, params.seed)
 draw = training_plots.TRAINING_FIGURE_PLOTS[snakemake.wildcards.figure]
 fig = draw(runs, training_plots.hidden_label(params.hidden_widths))

@@ -2,9 +2,10 @@
 lowest final validation error (the paper's choice)."""
 
 from glorot import cached, training
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 curves = cached.training_curves(snakemake.input.curves, snakemake.params.training)
 # Read only to be checked: the figures that draw them wait for this rule.
 cached.training_histograms(

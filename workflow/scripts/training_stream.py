@@ -3,9 +3,10 @@
 from glorot import training
 
 # After the imports: start() pins every BLAS loaded so far, scipy's included.
-from glorot.workflow_io import start
+from glorot.workflow_io import seal
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 p = snakemake.params.stream
 run_seed = int(snakemake.wildcards.seed)
 training.write_stream(
@@ -17,4 +18,5 @@ training.write_stream(
     p["pixels"],
     p["dtype"],
 )
+seal(snakemake.output[0])
 log.info("seed %d: %d blocks of %d images", run_seed, p["blocks"], p["block_size"])

@@ -1,13 +1,12 @@
 """Rule training_table1: Table 1's Shapeset column from the selected runs."""
 
-import pandas as pd
-
 from glorot import cached, training
-from glorot.workflow_io import start, write_table
+from glorot.workflow_io import write_table
+from job import start_job
 
-log = start(snakemake.log[0], snakemake.threads)
+log = start_job(snakemake)
 curves = cached.training_curves(snakemake.input.curves, snakemake.params.training)
-selection = pd.read_csv(snakemake.input.selection)
+selection = cached.final_table(snakemake.input.selection, "training_selection")
 table = training.table1(
     selection, training.final_values(curves), snakemake.params.test_size
 )

@@ -13,7 +13,13 @@ disk or a bad copy, overwritten) is not retried on every attempt nor deleted:
 it is set aside as ``<name>.corrupt-<n>.npz``, logged, and the run resumes
 from the previous one, or from the beginning; any of these ends with the
 bytes of an uninterrupted run, since every state of a run is determined by
-its update count."""
+its update count.
+
+A checkpoint also holds the digest of every array in it (``contents``), so
+one edited after it was written (weights x1.05, by hand or a bad tool) is
+refused like an unreadable one, set aside, and not resumed from: its
+fingerprint says which run it belongs to (the config), the digest that it
+is what that run saved."""
 
 import hashlib
 import logging
@@ -36,8 +42,9 @@ CURVE_QUANTITIES = (
 )
 STATUSES = ("ok", "diverged")
 
-# Version of the checkpoint layout; a checkpoint of another version is ignored.
-CHECKPOINT_VERSION = 1
+# Version of the checkpoint layout; a checkpoint of another version is ignored
+# (version 2: the digest of the contents).
+CHECKPOINT_VERSION = 2
 
 
 class _Record:
@@ -99,6 +106,19 @@ def sets_digest(validation, test):
     return digest.hexdigest()
 
 
+def contents_digest(arrays):
+    """A sha256 of the arrays of a checkpoint (name, dtype, shape, bytes),
+    the array ``contents`` left out."""
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        if name == "contents":
+            continue
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(f"{name}:{array.dtype.str}{array.shape}".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
 def save_checkpoint(
     path, run, update, weights, biases, record, cost_sum, cost_count, sets=""
 ):
@@ -118,6 +138,7 @@ def save_checkpoint(
         cost_sum=np.float64(cost_sum),
         cost_count=np.int64(cost_count),
     )
+    arrays["contents"] = np.array(contents_digest(arrays))
     tmp = f"{path}.tmp"
     with open(tmp, "wb") as handle:
         np.savez(handle, **arrays)
@@ -206,6 +227,11 @@ def _read_checkpoint(path, run, sets):
         or str(arrays.get("sets", "")) != sets
     ):
         return None
+    if str(arrays.get("contents", "")) != contents_digest(arrays):
+        raise ValueError(
+            f"checkpoint {path}: its arrays do not match the digest it was saved "
+            "with (edited or damaged since)"
+        )
     update = int(arrays["update"])
     examples = update * run.batch_size
     if (
