@@ -3,8 +3,8 @@
 import pandas as pd
 
 from glorot import limits, measure
-from glorot.workflow_io import block_networks, write_table
-from job import start_job
+from glorot.workflow_io import write_table
+from job import job_networks, start_job
 
 log = start_job(snakemake)
 exp = snakemake.params.experiment
@@ -12,9 +12,7 @@ name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
 hist = exp["histograms"]
 ranges = {q: hist[q] for q in measure.HISTOGRAM_QUANTITIES}
 tables = []
-for network, weights, source in block_networks(
-    exp, snakemake.params.seed, name, init, snakemake.wildcards.block, snakemake.input
-):
+for network, weights, source in job_networks(snakemake):
     for activation in exp["activations"]:
         log.info("network %d, init %s, activation %s", network, init, activation)
         try:

@@ -5,21 +5,14 @@ import numpy as np
 import pandas as pd
 
 from glorot import jacobian
-from glorot.workflow_io import block_networks, write_table
-from job import start_job
+from glorot.workflow_io import write_table
+from job import job_networks, start_job
 
 log = start_job(snakemake)
 exp = snakemake.params.experiment
 init = snakemake.wildcards.init
 rows = []
-for network, weights, source in block_networks(
-    exp,
-    snakemake.params.seed,
-    snakemake.wildcards.experiment,
-    init,
-    snakemake.wildcards.block,
-    snakemake.input,
-):
+for network, weights, source in job_networks(snakemake):
     # The first examples of the same inputs the measure rule uses.
     x, _ = next(source.chunks(exp["jacobian_examples"]))
     for activation in exp["activations"]:

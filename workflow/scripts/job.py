@@ -8,7 +8,7 @@ and every file it reads through glorot.cached is checked against this run's
 config (glorot.provenance)."""
 
 from glorot import provenance
-from glorot.workflow_io import start
+from glorot.workflow_io import block_networks, start
 
 
 def start_job(snakemake):
@@ -24,3 +24,16 @@ def start_job(snakemake):
         current=snakemake.config,
     )
     return start(snakemake.log[0], snakemake.threads, job=job)
+
+
+def job_networks(snakemake):
+    """(network, weights, input source) of every network of the job's block
+    (glorot.workflow_io.block_networks), from its params and wildcards."""
+    return block_networks(
+        snakemake.params.experiment,
+        snakemake.params.seed,
+        snakemake.wildcards.experiment,
+        snakemake.wildcards.init,
+        snakemake.wildcards.block,
+        snakemake.input,
+    )

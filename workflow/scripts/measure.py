@@ -4,16 +4,14 @@ import numpy as np
 import pandas as pd
 
 from glorot import limits, measure
-from glorot.workflow_io import block_networks, write_table
-from job import start_job
+from glorot.workflow_io import write_table
+from job import job_networks, start_job
 
 log = start_job(snakemake)
 exp = snakemake.params.experiment
 name, init = snakemake.wildcards.experiment, snakemake.wildcards.init
 tables = []
-for network, weights, source in block_networks(
-    exp, snakemake.params.seed, name, init, snakemake.wildcards.block, snakemake.input
-):
+for network, weights, source in job_networks(snakemake):
     log.info("network %d, init %s", network, init)
     for activation in exp["activations"]:
         overflow = limits.overflow_error(exp["dtype"], name, init, network, activation)

@@ -5,22 +5,15 @@ layer."""
 import pandas as pd
 
 from glorot import minibatch
-from glorot.workflow_io import block_networks, write_table
-from job import start_job
+from glorot.workflow_io import write_table
+from job import job_networks, start_job
 
 log = start_job(snakemake)
 exp = snakemake.params.experiment
 init = snakemake.wildcards.init
 batch_size = snakemake.params.batch_size
 tables = []
-for network, weights, source in block_networks(
-    exp,
-    snakemake.params.seed,
-    snakemake.wildcards.experiment,
-    init,
-    snakemake.wildcards.block,
-    snakemake.input,
-):
+for network, weights, source in job_networks(snakemake):
     # All the examples the measure rule uses, in the same order.
     x, y = next(source.chunks(exp["examples"]))
     for activation in exp["activations"]:
