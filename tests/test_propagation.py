@@ -136,7 +136,7 @@ def test_layer_one_length_and_linear_gradient_factor_exact_in_distribution():
     networks, width = 40, 64
     q1, factors = [], []
     for n in range(networks):
-        q, _, g = _network(n, activation="linear", sigma_w2=0.8, width=width)
+        q, _, g, _ = _network(n, activation="linear", sigma_w2=0.8, width=width)
         q1.append(q[0, 0])
         factors.append(g)
     s2 = 0.8 + 0.05
@@ -148,8 +148,51 @@ def test_layer_one_length_and_linear_gradient_factor_exact_in_distribution():
 
 
 def test_overflow_is_nan_not_inf():
-    q, one_minus_c, g = _network(0, activation="relu", sigma_w2=1e200, depth=4)
-    assert np.isnan(q[-1]).all() and np.isnan(g).all()
+    q, one_minus_c, g, length = _network(0, activation="relu", sigma_w2=1e200, depth=4)
+    assert np.isnan(q[-1]).all() and np.isnan(g).all() and np.isnan(length[-1])
+
+
+def test_length_factor_of_a_linear_network_is_the_lengths_ratio():
+    # phi(h) = h, no bias: W^{l+1} (phi'(h^l) h^l) = h^{l+1}, so the factor
+    # is |h^{l+1}|^2 / |h^l|^2 summed over the columns, exactly.
+    q, _, _, length = _network(0, activation="linear", sigma_w2=0.8, sigma_b2=0.0)
+    np.testing.assert_allclose(length, q[1:].sum(axis=1) / q[:-1].sum(axis=1))
+    # A bias does not scale with the perturbation: the factor is the slope
+    # sigma_w2 of q -> sigma_w2 q + sigma_b2, not the ratio q^{l+1} / q^l.
+    q, _, _, length = _network(0, activation="linear", sigma_w2=0.8, sigma_b2=0.5)
+    assert not np.allclose(length, q[1:].sum(axis=1) / q[:-1].sum(axis=1))
+
+
+@pytest.mark.parametrize(
+    "activation, sigma_w2", [("tanh", 0.333), ("tanh", 2.5), ("softsign", 1.5)]
+)
+def test_length_factor_measures_the_length_maps_slope(activation, sigma_w2):
+    # At the plateau the factor's mean-field value is L'(q*) = exp(-1/xi_q).
+    # Per network the mean over the deepest half; tolerance: 4 standard
+    # errors over networks plus the O(1/n) finite-width bias (1/n here).
+    networks, width, depth = 12, 256, 16
+    x = M.gaussian_pairs([0.0, 0.5], M.N_IN, seed=2)
+    per_network = []
+    for n in range(networks):
+        rng = M.network_generator(2, activation, sigma_w2, 0.05, depth, width, n)
+        length = M.measure_network(x, rng, width, depth, sigma_w2, 0.05, activation)[3]
+        per_network.append(length[depth // 2 :].mean())
+    slope = P.length_map_slope(
+        P.fixed_point_summary(sigma_w2, 0.05, activation)["q_star"],
+        sigma_w2,
+        activation,
+    )
+    se = np.std(per_network, ddof=1) / np.sqrt(networks)
+    assert abs(np.mean(per_network) - slope) < 4 * se + slope / width
+    # And the factor is not chi_1 (which would pass a weaker test).
+    chi1 = P.fixed_point_summary(sigma_w2, 0.05, activation)["chi1"]
+    assert abs(chi1 - slope) > 4 * se + slope / width
+
+
+def test_depth_scale_interval_maps_the_slope():
+    xi, low, high = T.depth_scale_interval(np.exp(-1 / 2), np.exp(-1 / 1.5), 1.0)
+    assert (xi, low) == pytest.approx((2.0, 1.5)) and high == np.inf
+    assert np.isnan(T.depth_scale_interval(1.2, 1.1, 1.3)[0])
 
 
 def test_fit_depth_scale_recovers_xi():
@@ -192,6 +235,10 @@ def test_tables_keep_sigmas_verbatim_and_judge():
     assert set(prop["q_verdict"]) <= {"agree", "disagree", "inconclusive"}
     scales = T.depth_scales_table(records, labels, moments, seed=1)
     assert list(scales["quantity"][:5]) == list(T.QUANTITIES)
+    xi_q = scales[scales["quantity"] == "xi_q"]
+    assert np.isfinite(xi_q["measured"]).all()
+    assert (xi_q["ci_low"] <= xi_q["measured"]).all()
+    assert (xi_q["measured"] <= xi_q["ci_high"]).all()
     line = T.critical_line_table(scales)
     assert line["predicted_sigma_w2"].iloc[0] == pytest.approx(
         P.critical_sigma_w2(0.05, "tanh")

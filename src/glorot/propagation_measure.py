@@ -8,14 +8,18 @@ pairs; per layer l = 1..depth it records for every pair (a, b)
 - 1 - c^l with c^l = h_a . h_b / (|h_a| |h_b|), computed as
   |h_a/|h_a| - h_b/|h_b||^2 / 2, which keeps its digits when c^l -> 1;
 
-and the per-layer gradient factor |delta^l|^2 / |delta^{l+1}|^2 of a
+the per-layer gradient factor |delta^l|^2 / |delta^{l+1}|^2 of a
 random top gradient back-propagated (delta^l = phi'(h^l) * W^{l+1}^T
-delta^{l+1}), whose mean-field value is chi_1.
-
-Every random number of a network comes from ``glorot.seeding`` keyed on the
-network's identity (activation, sigma_w2, sigma_b2, depth, width, network
-index), never on the job it runs in: the same network gives the same bytes
-whatever the grouping of networks into jobs.
+delta^{l+1}), whose mean-field value is chi_1; and the per-layer length
+factor dq^{l+1} / dq^l of a radial perturbation of layer l, h^l -> (1 + eps)
+h^l: (h^{l+1} . W^{l+1} (phi'(h^l) h^l)) / (h^l . h^l), the slope of the
+network's own length map at its current length. Given layer l its numerator's
+mean is sigma_w^2 sum phi(h) phi'(h) h (the bias is independent of W), so its
+mean-field value is sigma_w^2 E[h phi(h) phi'(h)] / q = L'(q^l), and at q*
+exp(-1 / xi_q). The perturbation is restarted at every layer, like the
+gradient factor: a tangent carried from the input instead is swamped, after
+a few layers, by its component across h (which grows by chi_1 per layer,
+faster than L'(q*)^2).
 """
 
 import numpy as np
@@ -102,18 +106,24 @@ def _one_minus_c(h_a, h_b):
 def measure_network(x, rng, width, depth, sigma_w2, sigma_b2, activation):
     """One sampled network on the input pairs ``x`` (n_0, 2 * pairs), float64.
 
-    Returns (q, one_minus_c, gradient_factor): q and 1 - c of shape
-    (depth, pairs), layers 1..depth; the gradient factor of shape (depth - 1,),
-    layers 1..depth-1, summed over the batch's columns. Entries are NaN from
-    the first layer where a value overflows (detected by value).
+    Returns (q, one_minus_c, gradient_factor, length_factor): q and 1 - c of
+    shape (depth, pairs), layers 1..depth; the gradient factor
+    |delta^l|^2 / |delta^{l+1}|^2 and the length factor
+    (h^{l+1} . W^{l+1} (phi'(h^l) h^l)) / (h^l . h^l) of shape (depth - 1,),
+    layers 1..depth-1, numerator and denominator each summed over the batch's
+    columns. Entries are NaN from the first layer where a value overflows
+    (detected by value). The length factor draws no random numbers: q, c and
+    the gradient factor do not depend on it.
     """
     phi, phi_prime = activations.get(activation)
     x = np.asarray(x, dtype=np.float64)
     pairs = x.shape[1] // 2
     q = np.full((depth, pairs), np.nan)
     one_minus_c = np.full((depth, pairs), np.nan)
+    length_factor = np.full(depth - 1, np.nan)
     weights, slopes = [], []
     z, n_in = x, x.shape[0]
+    radial = None  # phi'(h^{l-1}) h^{l-1}: where a radial perturbation goes
     with np.errstate(over="ignore", invalid="ignore"):
         for layer in range(depth):
             w = rng.standard_normal((width, n_in)) * np.sqrt(sigma_w2 / n_in)
@@ -121,6 +131,8 @@ def measure_network(x, rng, width, depth, sigma_w2, sigma_b2, activation):
             h = w @ z + b[:, None]
             if not np.isfinite(h).all():
                 break
+            if radial is not None:
+                length_factor[layer - 1] = np.sum(h * (w @ radial)) / np.sum(h_below**2)
             h_a, h_b = h[:, 0::2], h[:, 1::2]
             q[layer] = (
                 np.einsum("ij,ij->j", h_a, h_a) + np.einsum("ij,ij->j", h_b, h_b)
@@ -129,6 +141,7 @@ def measure_network(x, rng, width, depth, sigma_w2, sigma_b2, activation):
             weights.append(w)
             slopes.append(phi_prime(h))
             z, n_in = phi(h), width
+            radial, h_below = slopes[-1] * h, h
         gradient_factor = np.full(depth - 1, np.nan)
         if len(weights) == depth:
             delta = rng.standard_normal((width, x.shape[1]))
@@ -139,7 +152,8 @@ def measure_network(x, rng, width, depth, sigma_w2, sigma_b2, activation):
                 gradient_factor[layer] = norm / norm_above
                 norm_above = norm
     gradient_factor[~np.isfinite(gradient_factor)] = np.nan
-    return q, one_minus_c, gradient_factor
+    length_factor[~np.isfinite(length_factor)] = np.nan
+    return q, one_minus_c, gradient_factor, length_factor
 
 
 # --- The per-network records --------------------------------------------------
@@ -151,17 +165,21 @@ RECORD_COLUMNS = POINT + [
     "q",
     "one_minus_c",
     "gradient_factor",
+    "length_factor",
 ]
 # Read back as text: a sigma is written as the config wrote it.
 RECORD_DTYPES = {"sigma_w2": str, "sigma_b2": str, "pair": str}
 
 
-def network_records(point, network, labels, q, one_minus_c, gradient_factor):
+def network_records(
+    point, network, labels, q, one_minus_c, gradient_factor, length_factor
+):
     """The long table of one network: a row per (pair, layer 1..depth); the
-    gradient factor of layer l (|delta^l|^2 / |delta^{l+1}|^2) on every pair's
-    row, NaN at the top layer."""
+    gradient factor of layer l (|delta^l|^2 / |delta^{l+1}|^2) and its length
+    factor (dq^{l+1} / dq^l) on every pair's row, NaN at the top layer."""
     depth, pairs = q.shape
     factor = np.append(gradient_factor, np.nan)
+    length = np.append(length_factor, np.nan)
     return pd.DataFrame(
         {
             "activation": point[0],
@@ -173,6 +191,7 @@ def network_records(point, network, labels, q, one_minus_c, gradient_factor):
             "q": q.T.ravel(),
             "one_minus_c": one_minus_c.T.ravel(),
             "gradient_factor": np.tile(factor, pairs),
+            "length_factor": np.tile(length, pairs),
         },
         columns=RECORD_COLUMNS,
     )

@@ -172,6 +172,23 @@ def trajectory_depth_scale(curve, layers, fixed_point=None):
     return 1 / rate if np.isfinite(rate) and rate > 0 else np.nan
 
 
+def depth_scale_interval(slope, ci_low, ci_high):
+    """(xi, ci_low, ci_high) of xi = -1 / log(slope) from a per-layer factor
+    and its interval (Schoenholz et al.: |q^l - q*| ~ slope^l). Increasing in
+    the slope on (0, 1): an end at or above 1 maps to inf (no decay resolved),
+    a slope at or above 1 to NaN (no fixed point approached)."""
+
+    def xi(r):
+        if not np.isfinite(r):
+            return np.nan
+        if r >= 1:
+            return np.inf
+        return -1 / np.log(r) if r > 0 else 0.0
+
+    value = xi(slope) if np.isfinite(slope) and slope < 1 else np.nan
+    return value, xi(ci_low), xi(ci_high)
+
+
 def bootstrap_generator(seed, activation, sigma_w2, sigma_b2, quantity):
     return np.random.default_rng(
         seeding.seed_sequence(
@@ -286,18 +303,23 @@ def measured_fixed_points(records, pairs, moments, seed, resamples=200):
     q*, c*: per network the plateau (deepest quarter) of q^l and c^l, then
     the t interval over networks. chi_1: per network the mean gradient factor
     over the deepest half of the layers (q^l at its fixed point), t interval.
-    xi_q: fit of q^l's approach to its plateau. xi_c: fit of 1 - c^l's decay
-    to 0 unless the measured chi_1 is above 1 (then c^l's approach to its
-    plateau), on the pair whose start is farthest from it.
+    xi_q: the same for the length factor dq^{l+1} / dq^l (the slope of the
+    length map at q*, exp(-1 / xi_q)), whose interval is mapped through
+    xi = -1 / log(slope) (``depth_scale_interval``): the slope is measured
+    layer by layer, where a fit of q^l's approach would have one or two
+    layers above the noise when xi_q is a layer or two. xi_c: fit of
+    1 - c^l's decay to 0 unless the measured chi_1 is above 1 (then c^l's
+    approach to its plateau), on the pair whose start is farthest from it.
 
-    Also ``xi_q_maps`` and ``xi_c_maps``: the same fits, over the same
-    layers, of the trajectories the maps predict from the same inputs
+    Also ``xi_c_maps``: the same fit, over the same layers, of the
+    trajectory the maps predict from the same inputs
     (``moments[pair] = (q_a, q_b, q_ab)``).
     """
     activation, sigma_w2, sigma_b2 = records[POINT].iloc[0]
     q = curves(records, "q", pairs)
     one_minus_c = {p: curves(records, "one_minus_c", [p]) for p in pairs}
     factor = curves(records, "gradient_factor", pairs[:1])[:, :-1]
+    length = curves(records, "length_factor", pairs[:1])[:, :-1]
     depth = q.shape[1]
     out = {
         "q_star": tuple(mean_interval(plateau(q))[:, 0]),
@@ -307,6 +329,9 @@ def measured_fixed_points(records, pairs, moments, seed, resamples=200):
             ]
         ),
         "chi1": tuple(mean_interval(factor[:, depth // 2 :].mean(axis=1))[:, 0]),
+        "xi_q": depth_scale_interval(
+            *mean_interval(length[:, depth // 2 :].mean(axis=1))[:, 0]
+        ),
     }
 
     def rng(quantity):
@@ -316,9 +341,6 @@ def measured_fixed_points(records, pairs, moments, seed, resamples=200):
     predicted = {
         p: propagation.two_input_maps(*moments[p], depth, *point) for p in pairs
     }
-    *out["xi_q"], layers = fit_depth_scale(q, rng("xi_q"), resamples=resamples)
-    q_maps = np.mean([(a + b) / 2 for a, b, _ in predicted.values()], axis=0)
-    out["xi_q_maps"] = trajectory_depth_scale(q_maps, layers)
     chaotic = out["chi1"][1] > 1
     star = 1 - out["c_star"][0]
     pair = max(pairs, key=lambda p: abs(np.mean(one_minus_c[p][:, 0]) - star))
@@ -343,7 +365,8 @@ def measured_fixed_points(records, pairs, moments, seed, resamples=200):
 def judged_prediction(quantity, predicted, predicted_fit, depth):
     """(value judged, shift, label): what a depth_scales row compares.
 
-    c* on 1 + c* (see the module docstring). A depth scale on
+    c* on 1 + c* (see the module docstring). xi_q, measured from the slope
+    of the length map at the plateau, on ``predicted`` itself. xi_c on
     ``predicted_fit``, the same fit over the same layers of the maps'
     predicted trajectory: Schoenholz et al.'s xi is the asymptotic rate,
     which a network of finite depth shows only after its pre-asymptotic
@@ -364,6 +387,8 @@ def judged_prediction(quantity, predicted, predicted_fit, depth):
     if quantity.startswith("xi"):
         if predicted > depth / 2:
             return np.nan, 0.0, "not judged: predicted xi > depth/2"
+        if quantity == "xi_q":
+            return predicted, 0.0, "ratio, measured from the length factor"
         if np.isfinite(predicted_fit):
             return predicted_fit, 0.0, "ratio to predicted_fit"
     return predicted, 0.0, "ratio"

@@ -22,7 +22,7 @@ labels, x = measure.input_pairs(p.correlations, images, p.seed)
 tables = []
 for network in range(*p.networks):
     rng = measure.network_generator(p.seed, *point, p.depth, p.width, network)
-    q, one_minus_c, factor = measure.measure_network(
+    q, one_minus_c, factor, length = measure.measure_network(
         x, rng, p.width, p.depth, float(w.sigma_w2), float(w.sigma_b2), w.activation
     )
     overflow = np.isnan(q[:, 0]).sum()
@@ -30,6 +30,8 @@ for network in range(*p.networks):
         log.warning(
             "network %d: overflow from layer %d", network, p.depth - overflow + 1
         )
-    tables.append(network_records(point, network, labels, q, one_minus_c, factor))
+    tables.append(
+        network_records(point, network, labels, q, one_minus_c, factor, length)
+    )
     log.info("network %d of %s done", network, point)
 write_table(pd.concat(tables, ignore_index=True), snakemake.output[0])
