@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from glorot import compare, derivation
+from glorot.quantities import VARIANCE_QUANTITIES
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,7 +22,7 @@ def variance_table(
     1.01 (95% interval 1.005-1.015), except the printed ones, which are 2x off."""
     rows = []
     for init in inits:
-        for quantity in compare.QUANTITIES:
+        for quantity in VARIANCE_QUANTITIES:
             for layer in range(d + 1):
                 value = 0.1 * (layer + 1) * (2 if init == "normalized" else 1)
                 rows.append(

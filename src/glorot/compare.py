@@ -11,7 +11,6 @@ from . import verdicts
 from .quantities import VARIANCE_QUANTITIES
 
 KEYS = ["activation", "init", "quantity", "layer"]
-QUANTITIES = VARIANCE_QUANTITIES
 PREDICTIONS = ["predicted_glorot", "predicted_glorot_printed", "predicted_meanfield"]
 
 
@@ -36,7 +35,7 @@ def summarise_networks(per_network, value="variance"):
     """One row per (activation, init, quantity, layer): mean over networks of
     ``value`` with its 95% interval, standard error and the network count."""
     rows = []
-    variances = per_network[per_network["quantity"].isin(QUANTITIES)]
+    variances = per_network[per_network["quantity"].isin(VARIANCE_QUANTITIES)]
     for key, group in variances.groupby(KEYS, sort=True):
         mean, low, high, se = mean_with_ci(group[value].to_numpy())
         rows.append((*key, mean, low, high, se, len(group)))
@@ -315,7 +314,7 @@ def layer_ratios(per_network, predictions, margin=verdicts.DEFAULT_MARGIN):
     the squared relative spread of the per-network variance, which is small
     wherever a layer pools many units and examples.
     """
-    variances = per_network[per_network["quantity"].isin(QUANTITIES)]
+    variances = per_network[per_network["quantity"].isin(VARIANCE_QUANTITIES)]
     rows = []
     for key, group in variances.groupby(["activation", "init", "quantity"], sort=True):
         by_layer = group.pivot(

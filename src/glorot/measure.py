@@ -19,8 +19,6 @@ from . import activations, limits, network
 from .quantities import HISTOGRAM_QUANTITIES, MEASURED_QUANTITIES
 from .moments import Histogram, Moments, moments_2d, weight_gradient_moments_from_sums
 
-QUANTITIES = MEASURED_QUANTITIES
-
 
 def measure_network(
     weights,
@@ -140,7 +138,7 @@ def backward_example_ratio(g_squares, fp_squares, g_up_squares):
 
 
 def _ordered(keys):
-    return sorted(keys, key=lambda key: (QUANTITIES.index(key[0]), key[1]))
+    return sorted(keys, key=lambda key: (MEASURED_QUANTITIES.index(key[0]), key[1]))
 
 
 def moments_table(moments):
