@@ -85,11 +85,12 @@ def phase_diagram_figure(critical_line, sigma_b2_max):
 
 
 def xi_c_figure(depth_scales, depth):
-    """xi_c against sigma_w2 per activation and sigma_b2: predicted curve,
-    measured fits with 95% bootstrap intervals (only xi_c well below the
-    depth can be fitted)."""
+    """The depth scales against sigma_w2 per activation and sigma_b2:
+    predicted curves of xi_c (solid) and xi_q (dotted), measured xi_c (fits,
+    95% bootstrap intervals; only xi_c well below the depth can be fitted)
+    and measured xi_q (from the length factor, 95% t intervals)."""
     apply_style()
-    rows = depth_scales[depth_scales["quantity"] == "xi_c"]
+    rows = depth_scales[depth_scales["quantity"].isin(["xi_c", "xi_q"])]
     activations = list(dict.fromkeys(rows["activation"]))
     fig, axes = plt.subplots(
         1,
@@ -100,40 +101,52 @@ def xi_c_figure(depth_scales, depth):
     )
     w = rows["sigma_w2"].astype(float)
     grid = np.linspace(0.1, w.max() * 1.1, CURVE_POINTS)
+    styles = {"xi_c": ("-", "o", r"\xi_c"), "xi_q": (":", "s", r"\xi_q")}
     for ax, activation in zip(axes[0], activations):
         sub = rows[rows["activation"] == activation]
-        for k, (sigma_b2, group) in enumerate(sub.groupby("sigma_b2", sort=False)):
+        for k, (sigma_b2, by_bias) in enumerate(sub.groupby("sigma_b2", sort=False)):
             color = f"C{k}"
-            curve = [
-                propagation.fixed_point_summary(x, float(sigma_b2), activation)["xi_c"]
+            theory = [
+                propagation.fixed_point_summary(x, float(sigma_b2), activation)
                 for x in grid
             ]
-            ax.plot(
-                grid, curve, color=color, label=f"predicted, $\\sigma_b^2$={sigma_b2}"
-            )
-            x = group["sigma_w2"].astype(float).to_numpy()
-            m = group["measured"].to_numpy()
-            high = np.where(np.isfinite(group["ci_high"]), group["ci_high"], 1e6)
-            err = np.abs(np.vstack([m - group["ci_low"], high - m]))
-            ok = np.isfinite(m)
-            ax.errorbar(
-                x[ok],
-                m[ok],
-                yerr=err[:, ok],
-                fmt="o",
-                color=color,
-                capsize=3,
-                label="measured (95%)",
-            )
+            for quantity, (line, marker, symbol) in styles.items():
+                group = by_bias[by_bias["quantity"] == quantity]
+                ax.plot(
+                    grid,
+                    [t[quantity] for t in theory],
+                    line,
+                    color=color,
+                    label=f"${symbol}$ predicted, $\\sigma_b^2$={sigma_b2}",
+                )
+                _measured_points(ax, group, marker, color, f"${symbol}$ measured (95%)")
         ax.axhline(depth, color="0.5", ls="--", lw=0.8)
         ax.annotate("depth", (grid[0], depth), fontsize=7, color="0.4", va="bottom")
         ax.set_yscale("log")
-        ax.set_ylim(0.5, 20 * depth)
+        ax.set_ylim(0.3, 20 * depth)
         ax.set_xlabel(r"$\sigma_w^2$")
         ax.set_title(activation)
-        ax.legend(fontsize=7)
-    axes[0, 0].set_ylabel(r"correlation depth scale $\xi_c$ (layers)")
+        ax.legend(fontsize=6)
+    axes[0, 0].set_ylabel("depth scale (layers)")
     return fig
+
+
+def _measured_points(ax, group, marker, color, label):
+    x = group["sigma_w2"].astype(float).to_numpy()
+    m = group["measured"].to_numpy()
+    high = np.where(np.isfinite(group["ci_high"]), group["ci_high"], 1e6)
+    err = np.abs(np.vstack([m - group["ci_low"], high - m]))
+    ok = np.isfinite(m)
+    ax.errorbar(
+        x[ok],
+        m[ok],
+        yerr=err[:, ok],
+        fmt=marker,
+        color=color,
+        mfc="white" if marker == "s" else color,
+        capsize=3,
+        label=label,
+    )
 
 
 def correlation_depth_figure(propagation_table, pair, sigma_b2):

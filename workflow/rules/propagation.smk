@@ -75,7 +75,8 @@ rule propagation_tables:
 
 rule propagation_figures:
     """The phase diagram (critical line, measured crossings, Glorot's and He's
-    inits), xi_c against sigma_w2, and c^l against depth."""
+    inits), the depth scales xi_c and xi_q against sigma_w2, and c^l against
+    depth."""
     input:
         propagation=f"results/{PROPAGATION_NAME}/propagation.csv",
         depth_scales=f"results/{PROPAGATION_NAME}/depth_scales.csv",

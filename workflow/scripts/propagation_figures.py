@@ -1,4 +1,5 @@
-"""Rule propagation_figures: phase diagram, xi_c against sigma_w2, c^l against depth."""
+"""Rule propagation_figures: phase diagram, the depth scales against sigma_w2, c^l
+against depth."""
 
 from glorot import cached, plotting, propagation_plots
 from glorot.propagation_measure import RECORD_DTYPES
