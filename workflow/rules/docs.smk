@@ -1,6 +1,8 @@
-# The committed documents that the workflow regenerates: docs/derivation.md
-# and the images the README shows. Not part of `all` (they are committed
-# files); refresh them with `snakemake --cores all docs`.
+# The committed documents that the workflow regenerates: docs/derivation.md,
+# docs/agreement.md, the images the README shows and the generated blocks of
+# README.md, docs/training.md, docs/propagation.md and docs/spectrum.md. Not
+# part of `all` (they are committed files); refresh them with
+# `snakemake --cores all docs`.
 
 README_FIGURES = [
     "figure6",
@@ -36,25 +38,6 @@ PROPAGATION_DOC_KEYS = [
     "shapeset_pairs",
     "trainability",
 ]
-
-
-def study_doc_targets():
-    """The marks of the rules propagation_doc and spectrum_doc, for the
-    studies the config runs (spectrum_doc needs both the spectrum and the
-    finite-width slices)."""
-    targets = []
-    if config.get("propagation"):
-        targets.append("results/logs/propagation_doc.done")
-    if config.get("spectrum") and config.get("finite_width"):
-        targets.append("results/logs/spectrum_doc.done")
-    return targets
-
-
-def experiment_jacobian(name):
-    """The eq. (17) table of experiment ``name``, if the config has it."""
-    if name in config["experiments"]:
-        return f"results/{name}/jacobian.csv"
-    return []
 
 
 localrules:
