@@ -732,7 +732,7 @@ def spectrum_readme(spectrum, finite_width):
     parts = []
     for q in dict.fromkeys(spectrum["quantity"]):
         c = verdict_counts(spectrum[spectrum["quantity"] == q], resolution="resolution")
-        parts.append(f"{q} {counts_cell(c)}")
+        parts.append(f"{q} {counts_cell(c)} (median resolution {percent(c['median'])})")
     c = verdict_counts(finite_width, resolution="resolution")
     return (
         f"Spectrum slice (agree / disagree / inconclusive): {', '.join(parts)}; "
