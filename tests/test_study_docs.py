@@ -423,3 +423,20 @@ def test_the_pages_have_the_rules_markers_once():
             for block in blocks:
                 for marker in study_docs.markers(rule, block):
                     assert text.count(marker) == 1, (page, marker)
+
+
+def test_readme_line_counts_each_quantity_with_its_resolution():
+    line = pd.DataFrame(
+        {
+            "activation": ["relu"],
+            "sigma_b2": ["0.05"],
+            "half_width": [0.0062],
+            "verdict": ["agree"],
+        }
+    )
+    text = study_docs.propagation_readme(depth_scales(), line, trainability_table())
+    assert "chi_1 3 agree / 0 disagree of 3 (median resolution 0.6%)" in text
+    assert "xi_q 0 agree / 0 disagree of 1 (none measured)" in text
+    assert "relu agree (resolution 0.62%)" in text
+    assert "2 of 2 networks within 6 xi_c fitted their training split, 0 of 4" in text
+    assert "Trained briefly" not in study_docs.propagation_readme(depth_scales(), line)

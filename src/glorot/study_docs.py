@@ -519,7 +519,11 @@ def propagation_readme(depth_scales, critical_line, table=None):
             f"{c['cells']} ({resolution})"
         )
     crit = _numeric_order(critical_line, ["activation", "sigma_b2"])
-    critical = _and(f"{r['activation']} {r['verdict']}" for _, r in crit.iterrows())
+    critical = _and(
+        f"{r['activation']} {r['verdict']} (resolution "
+        f"{percent(float(r['half_width']))})"
+        for _, r in crit.iterrows()
+    )
     text = (
         f"In the default slice, per point of the grid: {'; '.join(parts)}; the "
         f"measured critical sigma_w^2: {critical}."
