@@ -3,11 +3,16 @@ sigmas verbatim, and the same bytes whatever the grouping of networks into
 jobs and --cores."""
 
 import copy
+import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from glorot import study_docs
 from workflow_helpers import TINY_EXPERIMENT, copy_workflow, snakemake
+
+ROOT = Path(__file__).resolve().parent.parent
 
 TABLES = ["propagation", "depth_scales", "critical_line"]
 CONFIG = {
@@ -44,7 +49,10 @@ TARGETS = [f"results/depth/{t}.csv" for t in TABLES + ["trainability"]] + [
 @pytest.mark.workflow
 def test_propagation_contract_and_grouping(tmp_path):
     first = copy_workflow(tmp_path / "a", CONFIG)
-    snakemake(first, "--cores", "2", *TARGETS)
+    for page in ("README.md", "docs/propagation.md"):
+        (first / page).parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / page, first / page)
+    snakemake(first, "--cores", "2", *TARGETS, "results/logs/propagation_doc.done")
     scales = pd.read_csv(first / "results/depth/depth_scales.csv", dtype=str)
     assert set(scales["quantity"]) == {"q_star", "chi1", "c_star", "xi_q", "xi_c"}
     # The config's values verbatim: 1 stays "1", 2.5 stays "2.5".
@@ -65,6 +73,14 @@ def test_propagation_contract_and_grouping(tmp_path):
     assert {"q_measured", "q_predicted", "c_measured", "c_predicted"} <= set(prop)
     trained = pd.read_csv(first / "results/depth/trainability.csv")
     assert len(trained) == 2 * 2
+    # The rule propagation_doc filled its blocks from these tables.
+    doc = (first / "docs/propagation.md").read_text()
+    assert "width 16, depth 6, 4 networks per point" in doc
+    assert "- **chi_1** (4 points):" in doc
+    assert "| depth \\ $\\sigma_w^2$ | 1 | 2.5 |" in doc
+    begin, _ = study_docs.markers("propagation_doc", "readme")
+    readme = (first / "README.md").read_text()
+    assert "Trained briefly on Shapeset-3x2" in readme.split(begin)[1]
 
     regrouped = copy.deepcopy(CONFIG)
     regrouped["propagation"]["networks_per_job"] = 3

@@ -1,9 +1,13 @@
 """The workflow end to end on a tiny config."""
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
+from glorot import study_docs
 from workflow_helpers import (
     TINY_EXPERIMENT,
     copy_workflow,
@@ -15,6 +19,7 @@ from workflow_helpers import (
 pytestmark = pytest.mark.workflow
 
 TINY = tiny_config()
+ROOT = Path(__file__).resolve().parent.parent
 
 COLUMNS = [
     "activation",
@@ -397,3 +402,21 @@ def test_spectrum_and_finite_width_contract(run):
         "width_tiny/finite_width.png",
     ]:
         assert (run / "results" / "figures" / png).stat().st_size > 0
+
+
+def test_spectrum_doc_fills_its_blocks(run):
+    """The rule spectrum_doc rewrites the blocks of docs/spectrum.md and the
+    README from the run's tables (the tiny config has no `paper` experiment:
+    its eq. (17) block says so)."""
+    for page in ("README.md", "docs/spectrum.md"):
+        (run / page).parent.mkdir(exist_ok=True)
+        shutil.copy(ROOT / page, run / page)
+    snakemake(run, "--cores", "1", "results/logs/spectrum_doc.done")
+    doc = (run / "docs/spectrum.md").read_text()
+    spectrum = pd.read_csv(run / "results/spectrum_tiny/jacobian_spectrum.csv")
+    assert f"; {len(spectrum)} cells)" in doc
+    assert study_docs.NO_EQ17 in doc
+    readme = (run / "README.md").read_text()
+    begin, end = study_docs.markers("spectrum_doc", "readme")
+    assert "Spectrum slice (agree / disagree / inconclusive)" in readme.split(begin)[1]
+    assert readme.count(end) == 1

@@ -2,6 +2,8 @@
 the workflow's tables: every number those documents state about how well a
 prediction does comes from here."""
 
+import fcntl
+
 import numpy as np
 
 from . import verdicts
@@ -507,6 +509,25 @@ def splice(text, block, begin=README_BEGIN, end=README_END):
     head, rest = text.split(begin)
     _, tail = rest.split(end)
     return f"{head}{begin}\n{block.strip()}\n{end}{tail}"
+
+
+def splice_file(path, blocks):
+    """Rewrite the blocks of the page ``path``: ``blocks`` maps (begin, end)
+    markers to the text between them (``splice``). The page is read and
+    written under an exclusive lock, so that two jobs rewriting different
+    blocks of one page (the README's) at once do not lose one's. Returns
+    whether the page changed."""
+    with open(path, "r+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        text = handle.read()
+        spliced = text
+        for (begin, end), block in blocks.items():
+            spliced = splice(spliced, block, begin, end)
+        if spliced != text:
+            handle.seek(0)
+            handle.write(spliced)
+            handle.truncate()
+        return spliced != text
 
 
 def ratio_counts(ratios, quantities=("backprop_gradient", "weight_gradient")):

@@ -247,3 +247,23 @@ if config.get("spectrum"):
 def study_figure(wildcards):
     folder = STUDY_FIGURES[wildcards.name]
     return f"results/figures/{folder}/{wildcards.name}.png"
+
+
+# The rules that rewrite the studies' generated blocks (workflow/rules/docs.smk).
+def study_doc_targets():
+    """The marks of the rules propagation_doc and spectrum_doc, for the
+    studies the config runs (spectrum_doc needs both the spectrum and the
+    finite-width slices)."""
+    targets = []
+    if config.get("propagation"):
+        targets.append("results/logs/propagation_doc.done")
+    if config.get("spectrum") and config.get("finite_width"):
+        targets.append("results/logs/spectrum_doc.done")
+    return targets
+
+
+def experiment_jacobian(name):
+    """The eq. (17) table of experiment ``name``, if the config has it."""
+    if name in config["experiments"]:
+        return f"results/{name}/jacobian.csv"
+    return []

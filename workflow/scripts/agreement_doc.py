@@ -70,11 +70,6 @@ block = render(
     top_step=f"{1 / top:.3g}",
 )
 target = snakemake.params.readme
-with open(target) as handle:
-    readme = handle.read()
-spliced = dv.splice(readme, block)
-if spliced != readme:
-    with open(target, "w") as handle:
-        handle.write(spliced)
+if dv.splice_file(target, {(dv.README_BEGIN, dv.README_END): block}):
     log.info("%s: generated block updated", target)
 log.info("wrote %s", snakemake.output[0])

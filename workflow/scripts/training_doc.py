@@ -2,7 +2,7 @@
 run, and how its models rank against the paper's)."""
 
 from glorot import cached
-from glorot.derivation import splice
+from glorot.derivation import splice_file
 from glorot.training.selection import ranking_sentence, table1_markdown
 from job import start_job
 
@@ -17,10 +17,5 @@ block = (
     + "\n"
 )
 path = snakemake.params.doc
-with open(path) as handle:
-    text = handle.read()
-spliced = splice(text, block, snakemake.params.begin, snakemake.params.end)
-if spliced != text:
-    with open(path, "w") as handle:
-        handle.write(spliced)
+if splice_file(path, {(snakemake.params.begin, snakemake.params.end): block}):
     log.info("%s: generated block updated", path)
