@@ -29,7 +29,7 @@ m, log_j = finite_width.measure(
     sweep["depth"],
     w.activation,
     range(sweep["networks"]),
-    finite_width.batch_size(sweep, width),
+    finite_width.batch_size(sweep, width, w.weights),
 )
 table = finite_width.measured_table(w.activation, w.weights, width, m, log_j)
 write_table(table, snakemake.output[0])
