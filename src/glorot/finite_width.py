@@ -15,6 +15,11 @@ Predictions:
 - leading order in 1/n, any activation and weights with i.i.d. rows
   (Gaussian or uniform): a linear-noise recursion around the mean-field
   length map (``leading_order_*``).
+
+Measurement: a network only pushes x and u through its layers, so Gaussian
+weights are drawn as the exact law of the pair (W z, W v), 2n numbers per
+layer instead of n^2 (``low_rank_products``); uniform weights are drawn in
+full (``uniform_products``).
 """
 
 import numpy as np
