@@ -98,6 +98,19 @@ def test_finite_width_numbers_do_not_depend_on_the_batch(weights, full_draw):
         np.testing.assert_array_equal(x[5], z[0])
 
 
+@pytest.mark.parametrize("weights", ["uniform", "gaussian"])
+def test_full_draws_do_not_depend_on_the_layers_per_call(weights, monkeypatch):
+    # Width 6, depth 5: all 5 layers in one call by default, one per call
+    # with FULL_DRAW_NUMBERS = 1; 3 per call (a partial last call) with 108.
+    gen = generator("relu", weights, 6)
+    a = fw.measure(gen, weights, 6, 5, "relu", range(4), 3, True)
+    for numbers in (1, 108):
+        monkeypatch.setattr(fw, "FULL_DRAW_NUMBERS", numbers)
+        b = fw.measure(gen, weights, 6, 5, "relu", range(4), 3, True)
+        for x, y in zip(a, b):
+            np.testing.assert_array_equal(x, y)
+
+
 # The exact low-rank draw of (W z, W v) for Gaussian weights.
 
 

@@ -111,12 +111,19 @@ def gaussian_products(w, z, v, sigma_w2):
     return hv[..., 0], hv[..., 1]
 
 
+def full_draw_layers(width, depth):
+    """Layers a network draws per call in full draws: as many as fit in
+    FULL_DRAW_NUMBERS (so small widths do not pay one call per layer), at
+    least 1. The stream is consumed in the same order whatever this is."""
+    return max(1, min(depth, FULL_DRAW_NUMBERS // (width * width)))
+
+
 def layer_sampler(rngs, weights, width, depth, sigma_w2, full_draw=False):
     """products(layer, z, v) -> (h, y) = (W^l z, W^l v) for the batch whose
     streams are ``rngs``: low-rank for Gaussian weights (each network draws
     its (L, n, 2) normals at once), full draws for uniform weights (and for
-    Gaussian ones with ``full_draw``), one (n, n) layer per network at a time
-    so the batch's layer stays in cache."""
+    Gaussian ones with ``full_draw``), a few layers (``full_draw_layers``)
+    per network at a time, so the batch's layers stay in cache."""
     if weights == "gaussian" and not full_draw:
         g = np.stack([rng.standard_normal((depth, width, 2)) for rng in rngs])
         return lambda layer, z, v: low_rank_products(g[:, layer], z, v, sigma_w2)
@@ -124,16 +131,20 @@ def layer_sampler(rngs, weights, width, depth, sigma_w2, full_draw=False):
         raise ValueError(
             f"unknown weights {weights!r}; expected one of {list(WEIGHTS)}"
         )
-    buf = np.empty((len(rngs), width, width))
+    chunk = full_draw_layers(width, depth)
+    buf = np.empty((len(rngs), chunk, width, width))
     draw, products = {
         "gaussian": (lambda rng, out: rng.standard_normal(out=out), gaussian_products),
         "uniform": (lambda rng, out: rng.random(out=out), uniform_products),
     }[weights]
 
     def full(layer, z, v):
-        for rng, out in zip(rngs, buf):
-            draw(rng, out)
-        return products(buf, z, v, sigma_w2)
+        k = layer % chunk
+        if k == 0:
+            layers = min(chunk, depth - layer)
+            for rng, out in zip(rngs, buf):
+                draw(rng, out[:layers])
+        return products(buf[:, k], z, v, sigma_w2)
 
     return full
 
@@ -442,10 +453,12 @@ def network_generator(seed, name, activation, weights, width, network):
 
 
 # Bytes of random numbers a batch holds at once: the low-rank normals of
-# whole networks, or one full layer per network (kept small, so the layer
-# is still in cache when the product reads it).
+# whole networks, or a few full layers per network (kept small, so the
+# layers are still in cache when the products read them).
 LOW_RANK_BATCH_BYTES = 64 << 20
 FULL_DRAW_BATCH_BYTES = 4 << 20
+# Numbers a network draws per call in full draws (256 KB).
+FULL_DRAW_NUMBERS = 1 << 15
 
 
 def batch_size(sweep, width, weights, full_draw=False):
@@ -455,7 +468,8 @@ def batch_size(sweep, width, weights, full_draw=False):
     if weights == "gaussian" and not full_draw:
         per_network, cap = sweep["depth"] * width * 2 * 8, LOW_RANK_BATCH_BYTES
     else:
-        per_network, cap = width * width * 8, FULL_DRAW_BATCH_BYTES
+        layers = full_draw_layers(width, sweep["depth"])
+        per_network, cap = layers * width * width * 8, FULL_DRAW_BATCH_BYTES
     return max(1, min(sweep["batch"], cap // per_network))
 
 
