@@ -119,14 +119,16 @@ def finite_width_part(repeats):
                     generator(k).standard_normal((DEPTH, n, 2)) for k in range(networks)
                 ]
             else:
-                buf = np.empty((n, n))
+                # The same calls as the measurement: a few layers at a time.
+                chunk = finite_width.full_draw_layers(n, DEPTH)
+                buf = np.empty((chunk, n, n))
                 method = "standard_normal" if weights == "gaussian" else "random"
 
-                def draw(buf=buf, method=method):
+                def draw(buf=buf, method=method, chunk=chunk):
                     for k in range(networks):
                         rng = generator(k)
-                        for _ in range(DEPTH):
-                            getattr(rng, method)(out=buf)
+                        for start in range(0, DEPTH, chunk):
+                            getattr(rng, method)(out=buf[: min(chunk, DEPTH - start)])
 
             line += f"  (draws {networks / median_time(draw, repeats):9.1f}"
             # Floor 2, full draws: the stacked matrix-vector products alone.
