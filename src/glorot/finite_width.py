@@ -15,6 +15,11 @@ Predictions:
 - leading order in 1/n, any activation and weights with i.i.d. rows
   (Gaussian or uniform): a linear-noise recursion around the mean-field
   length map (``leading_order_*``).
+
+Measurement: a network only pushes x and u through its layers, so Gaussian
+weights are drawn as the exact law of the pair (W z, W v), 2n numbers per
+layer instead of n^2 (``low_rank_products``); uniform weights are drawn in
+full (``uniform_products``).
 """
 
 import numpy as np
@@ -33,17 +38,13 @@ KURTOSIS = {"gaussian": 3.0, "uniform": 9.0 / 5.0}
 
 
 # --- Measurement -------------------------------------------------------------
-
-
-def sample_layers(rng, weights, width, depth, sigma_w2):
-    """The (depth, n, n) weights of one network (rows: fan-out)."""
-    scale = np.sqrt(sigma_w2 / width)
-    if weights == "gaussian":
-        return rng.standard_normal((depth, width, width)) * scale
-    if weights == "uniform":
-        # U[-a, a] has variance a^2 / 3.
-        return rng.uniform(-1.0, 1.0, (depth, width, width)) * (np.sqrt(3.0) * scale)
-    raise ValueError(f"unknown weights {weights!r}; expected one of {list(WEIGHTS)}")
+#
+# A network only pushes two vectors through each layer: the input's image z
+# and the tangent v = J u. For Gaussian weights the pair (W z, W v) is drawn
+# exactly from 2 n_out normals (``low_rank_products``); uniform weights have
+# no such invariance and are drawn in full, n_out n_in numbers per layer
+# (``uniform_products``). Each network draws from its own stream, in the
+# same order whatever the batch: x, u, then its layers 1..L.
 
 
 def sample_directions(rng, width):
@@ -53,43 +54,136 @@ def sample_directions(rng, width):
     return x * np.sqrt(width / (x @ x)), u / np.sqrt(u @ u)
 
 
-def propagate(w, x, u, activation):
+def gram_factor(z, v):
+    """(a, c, d) per row of the batch with z = a e_1 and v = c e_1 + d e_2 for
+    orthonormal e_1, e_2 (Gram-Schmidt): [[a, 0], [c, d]] is a square root
+    L L^T = G of the Gram matrix G of (z, v). Exact when v is parallel to z
+    (d = 0) and when z = 0 (a = c = 0, d = |v|, e_1 any unit vector), e.g.
+    after a relu layer with no active unit. d is the norm of the residual
+    v - c e_1, not sqrt(|v|^2 - c^2), which would cancel when v is nearly
+    parallel to z."""
+    a = np.sqrt(np.einsum("bi,bi->b", z, z))
+    alive = a > 0
+    safe = np.where(alive, a, 1.0)
+    c = np.where(alive, np.einsum("bi,bi->b", v, z) / safe, 0.0)
+    r = v - (c / safe)[:, None] * z
+    d = np.sqrt(np.einsum("bi,bi->b", r, r))
+    return a, c, d
+
+
+def low_rank_products(g, z, v, sigma_w2):
+    """(W z, W v), each (B, n_out), for W of i.i.d. N(0, sigma_w^2 / n_in)
+    entries independent of (z, v), exactly in law, from g: (B, n_out, 2)
+    standard normals.
+
+    With z = a e_1, v = c e_1 + d e_2 (``gram_factor``): W z = a W e_1 and
+    W v = c W e_1 + d W e_2, and (W e_1, W e_2) are two independent
+    N(0, sigma_w^2 / n_in I) vectors for any orthonormal e_1, e_2 chosen
+    independently of W (the law of W is invariant under W -> W O). So the
+    rows of (W z, W v) are i.i.d. N(0, (sigma_w^2 / n_in) G): 2 n_out draws
+    instead of n_out n_in, at every width and every layer (W^l is
+    independent of the earlier layers that made z and v)."""
+    a, c, d = gram_factor(z, v)
+    scale = np.sqrt(sigma_w2 / z.shape[1])
+    g1, g2 = g[..., 0], g[..., 1]
+    h = (scale * a)[:, None] * g1
+    y = scale * (c[:, None] * g1 + d[:, None] * g2)
+    return h, y
+
+
+def uniform_products(u01, z, v, sigma_w2):
+    """(W z, W v) for W = s (2 U - 1) with U: (B, n_out, n_in) uniform on
+    [0, 1) (drawn in full), s = sqrt(3 sigma_w^2 / n_in): U[-s, s] has
+    variance s^2 / 3. Computed as s (2 U z - sum_j z_j), one product, so the
+    n_out n_in weights are not rescaled in memory (the same numbers up to
+    rounding)."""
+    s = np.sqrt(3.0 * sigma_w2 / z.shape[1])
+    zv = np.stack([z, v], axis=2)
+    hv = s * (2.0 * np.matmul(u01, zv) - zv.sum(axis=1)[:, None, :])
+    return hv[..., 0], hv[..., 1]
+
+
+def gaussian_products(w, z, v, sigma_w2):
+    """(W z, W v) from W's standard normals w: (B, n_out, n_in) drawn in
+    full: the reference for ``low_rank_products`` (tests, benchmark)."""
+    scale = np.sqrt(sigma_w2 / z.shape[1])
+    hv = scale * np.matmul(w, np.stack([z, v], axis=2))
+    return hv[..., 0], hv[..., 1]
+
+
+def full_draw_layers(width, depth):
+    """Layers a network draws per call in full draws: as many as fit in
+    FULL_DRAW_NUMBERS (so small widths do not pay one call per layer), at
+    least 1. The stream is consumed in the same order whatever this is."""
+    return max(1, min(depth, FULL_DRAW_NUMBERS // (width * width)))
+
+
+def layer_sampler(rngs, weights, width, depth, sigma_w2, full_draw=False):
+    """products(layer, z, v) -> (h, y) = (W^l z, W^l v) for the batch whose
+    streams are ``rngs``: low-rank for Gaussian weights (each network draws
+    its (L, n, 2) normals at once), full draws for uniform weights (and for
+    Gaussian ones with ``full_draw``), a few layers (``full_draw_layers``)
+    per network at a time, so the batch's layers stay in cache."""
+    if weights == "gaussian" and not full_draw:
+        g = np.stack([rng.standard_normal((depth, width, 2)) for rng in rngs])
+        return lambda layer, z, v: low_rank_products(g[:, layer], z, v, sigma_w2)
+    if weights not in WEIGHTS:
+        raise ValueError(
+            f"unknown weights {weights!r}; expected one of {list(WEIGHTS)}"
+        )
+    chunk = full_draw_layers(width, depth)
+    buf = np.empty((len(rngs), chunk, width, width))
+    draw, products = {
+        "gaussian": (lambda rng, out: rng.standard_normal(out=out), gaussian_products),
+        "uniform": (lambda rng, out: rng.random(out=out), uniform_products),
+    }[weights]
+
+    def full(layer, z, v):
+        k = layer % chunk
+        if k == 0:
+            layers = min(chunk, depth - layer)
+            for rng, out in zip(rngs, buf):
+                draw(rng, out[:layers])
+        return products(buf[:, k], z, v, sigma_w2)
+
+    return full
+
+
+def propagate(products, x, u, activation, depth):
     """M_l and log |J^l u|^2 for l = 1..L of a batch of networks.
 
-    w: (B, L, n, n), x, u: (B, n). Forward mode: v^l = D^l W^l v^{l-1},
-    v^0 = u. Returns two arrays (B, L); log 0 = -inf for a network whose
-    Jacobian vanished (every relu unit of a layer dead).
+    products(layer, z, v) -> (W^l z, W^l v) (``layer_sampler``); x, u:
+    (B, n). Forward mode: v^l = D^l W^l v^{l-1}, v^0 = u. Returns two arrays
+    (B, L); log 0 = -inf for a network whose Jacobian vanished (every relu
+    unit of a layer dead).
     """
     f, f_prime = activations.get(activation)
-    batch, depth, width, _ = w.shape
+    batch, width = x.shape
     z, v = x, u
     m = np.empty((batch, depth))
     log_j = np.empty((batch, depth))
     with np.errstate(over="raise", invalid="raise", divide="ignore"):
         for layer in range(depth):
-            # One product for z and v: the stacked (n, 2) right-hand side.
-            hv = np.matmul(w[:, layer], np.stack([z, v], axis=2))
-            h = hv[:, :, 0]
-            z, v = f(h), f_prime(h) * hv[:, :, 1]
+            h, y = products(layer, z, v)
+            z, v = f(h), f_prime(h) * y
             m[:, layer] = np.einsum("bi,bi->b", z, z) / width
             log_j[:, layer] = np.log(np.einsum("bi,bi->b", v, v))
     return m, log_j
 
 
-def measure(generator, weights, width, depth, activation, networks, batch):
+def measure(
+    generator, weights, width, depth, activation, networks, batch, full_draw=False
+):
     """(M, log |Ju|^2), arrays (networks, depth), in batches of ``batch``
-    networks; ``generator(k)`` is network k's random stream."""
+    networks; ``generator(k)`` is network k's random stream. ``full_draw``
+    draws Gaussian weights in full instead of the exact low-rank pair."""
     sigma_w2 = SIGMA_W2[activation]
     m, log_j = [], []
     for start in range(0, len(networks), batch):
-        ws, xs, us = [], [], []
-        for k in networks[start : start + batch]:
-            rng = generator(k)
-            ws.append(sample_layers(rng, weights, width, depth, sigma_w2))
-            x, u = sample_directions(rng, width)
-            xs.append(x)
-            us.append(u)
-        mb, jb = propagate(np.stack(ws), np.stack(xs), np.stack(us), activation)
+        rngs = [generator(k) for k in networks[start : start + batch]]
+        xs, us = zip(*(sample_directions(rng, width) for rng in rngs))
+        products = layer_sampler(rngs, weights, width, depth, sigma_w2, full_draw)
+        mb, jb = propagate(products, np.stack(xs), np.stack(us), activation, depth)
         m.append(mb)
         log_j.append(jb)
     return np.concatenate(m), np.concatenate(log_j)
@@ -139,6 +233,19 @@ def exact_second_moment_ratio(activation, width, depth):
     (linear) and 1 + 5/n (relu), and the layers multiply."""
     k, p = _degrees_of_freedom(activation, width)
     factor = (p @ (k**2 + 2 * k)) / (p @ k) ** 2
+    return factor ** np.arange(1, depth + 1)
+
+
+def exact_length_moments(activation, width, depth, k):
+    """E[M_l^k], l = 1..depth, exactly (M_0 = |x|^2 / n = 1): M_l =
+    (sigma_w^2 / n) M_{l-1} chi^2_K with K independent of M_{l-1} and
+    E[(chi^2_K)^k | K] = K (K + 2) ... (K + 2k - 2), so each layer multiplies
+    E[M^k] by (sigma_w^2 / n)^k E_K[prod_{j<k} (K + 2j)]. k = 2 over k = 1
+    squared is ``exact_second_moment_ratio``; k up to 4 gives the ratio's
+    exact sampling error (tests)."""
+    K, p = _degrees_of_freedom(activation, width)
+    rising = np.prod([K + 2.0 * j for j in range(k)], axis=0)
+    factor = (SIGMA_W2[activation] / width) ** k * (p @ rising)
     return factor ** np.arange(1, depth + 1)
 
 
@@ -331,19 +438,39 @@ MEASURED_COLUMNS = [
 
 
 def network_generator(seed, name, activation, weights, width, network):
-    """The stream of network ``network`` of one (activation, weights, width)."""
-    return np.random.default_rng(
-        seeding.seed_sequence(
-            seed, "finite_width", name, activation, weights, width, network
+    """The stream of network ``network`` of one (activation, weights, width).
+
+    SFC64 rather than numpy's default PCG64: the uniform weights are drawn in
+    full and their draws are the sweep's floor, which SFC64 halves (uniform
+    doubles of the same 53-bit law; benchmarks/spectrum_speed.py)."""
+    return np.random.Generator(
+        np.random.SFC64(
+            seeding.seed_sequence(
+                seed, "finite_width", name, activation, weights, width, network
+            )
         )
     )
 
 
-def batch_size(sweep, width):
-    """Networks per stacked product: the config's ``batch``, capped so a batch's
-    weights stay under 64 MB. The numbers do not depend on it."""
-    per_network = sweep["depth"] * width * width * 8
-    return max(1, min(sweep["batch"], (64 << 20) // per_network))
+# Bytes of random numbers a batch holds at once: the low-rank normals of
+# whole networks, or a few full layers per network (kept small, so the
+# layers are still in cache when the products read them).
+LOW_RANK_BATCH_BYTES = 64 << 20
+FULL_DRAW_BATCH_BYTES = 4 << 20
+# Numbers a network draws per call in full draws (256 KB).
+FULL_DRAW_NUMBERS = 1 << 15
+
+
+def batch_size(sweep, width, weights, full_draw=False):
+    """Networks per stacked product: the config's ``batch``, capped so that
+    the batch's random numbers stay under the bytes above. The numbers do
+    not depend on it."""
+    if weights == "gaussian" and not full_draw:
+        per_network, cap = sweep["depth"] * width * 2 * 8, LOW_RANK_BATCH_BYTES
+    else:
+        layers = full_draw_layers(width, sweep["depth"])
+        per_network, cap = layers * width * width * 8, FULL_DRAW_BATCH_BYTES
+    return max(1, min(sweep["batch"], cap // per_network))
 
 
 def measured_table(activation, weights, width, m, log_j):

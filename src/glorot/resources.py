@@ -186,9 +186,16 @@ def trainability_runtime_min(depth, width, updates, safety=4):
 # (the dearer: a QR per layer) at n = 512, L = 128 on one loaded core
 # (docs/spectrum.md, "Cost"); Gaussian weights take half.
 SPECTRUM_SECONDS_PER_LAYER_N3 = 3e-9
-# Seconds per network, per layer and per n^2 (drawing the weights dominates),
-# measured at n = 256, depth 50 on one loaded core (docs/spectrum.md, "Cost").
-FINITE_WIDTH_SECONDS_PER_LAYER_N2 = 1.4e-7
+# Seconds per network and per layer of a finite-width run: a fixed part
+# (Python and small-array overheads, which dominate at small n) plus the
+# draws, 2n normals for Gaussian weights (exact low-rank pair) and n^2
+# uniforms for uniform weights (drawn in full). Measured at depth 50 on one
+# loaded core (benchmarks/spectrum_speed.py and the n = 256 jobs of
+# config/spectrum.yaml, docs/spectrum.md "Cost"): 10,000 networks took
+# 10 s (Gaussian) and 164 s (uniform) at n = 256.
+FINITE_WIDTH_SECONDS_PER_LAYER = 2e-6
+FINITE_WIDTH_SECONDS_PER_LAYER_N = {"gaussian": 8e-8, "uniform": 0.0}
+FINITE_WIDTH_SECONDS_PER_LAYER_N2 = {"gaussian": 0.0, "uniform": 5e-9}
 
 
 def spectrum_runtime_min(sweep):
@@ -198,13 +205,13 @@ def spectrum_runtime_min(sweep):
     return int(2 + 2 * seconds * SPECTRUM_SECONDS_PER_LAYER_N3 / 60)
 
 
-def finite_width_runtime_min(sweep, width):
-    """Minutes to ask for one finite-width run at ``width``: twice the measured
-    cost, plus 2."""
-    seconds = (
-        sweep["networks"]
-        * sweep["depth"]
-        * width**2
-        * FINITE_WIDTH_SECONDS_PER_LAYER_N2
+def finite_width_runtime_min(sweep, width, weights):
+    """Minutes to ask for one finite-width run at ``width`` with ``weights``:
+    twice the measured cost, plus 2."""
+    per_layer = (
+        FINITE_WIDTH_SECONDS_PER_LAYER
+        + FINITE_WIDTH_SECONDS_PER_LAYER_N[weights] * width
+        + FINITE_WIDTH_SECONDS_PER_LAYER_N2[weights] * width**2
     )
+    seconds = sweep["networks"] * sweep["depth"] * per_layer
     return int(2 + 2 * seconds / 60)

@@ -20,7 +20,10 @@ def finite_width_run_params(wildcards):
 
 def finite_width_runtime(wildcards, attempt):
     sweep = FINITE_WIDTH[wildcards.sweep]
-    return finite_width_runtime_min(sweep, int(wildcards.width)) * attempt
+    return (
+        finite_width_runtime_min(sweep, int(wildcards.width), wildcards.weights)
+        * attempt
+    )
 
 
 def finite_width_runs(wildcards):

@@ -2,6 +2,7 @@
 width) over the sweep's networks (src/glorot/finite_width.py)."""
 
 import functools
+import time
 
 from glorot import finite_width
 from glorot.workflow_io import write_table
@@ -14,6 +15,7 @@ sweep = dict(snakemake.params.sweep)
 # Networks per stacked product: not a param, since the numbers do not depend
 # on it (tests/test_finite_width.py) and changing it must not rerun the job.
 sweep["batch"] = snakemake.config["finite_width"][w.sweep]["batch"]
+start = time.perf_counter()
 generator = functools.partial(
     finite_width.network_generator,
     snakemake.params.seed,
@@ -29,8 +31,17 @@ m, log_j = finite_width.measure(
     sweep["depth"],
     w.activation,
     range(sweep["networks"]),
-    finite_width.batch_size(sweep, width),
+    finite_width.batch_size(sweep, width, w.weights),
 )
 table = finite_width.measured_table(w.activation, w.weights, width, m, log_j)
 write_table(table, snakemake.output[0])
-log.info("%d networks, depth %d", len(m), sweep["depth"])
+seconds = time.perf_counter() - start
+log.info(
+    "%d networks, depth %d, %s weights (%s): %.1f s, %.1f networks/s",
+    len(m),
+    sweep["depth"],
+    w.weights,
+    "exact low-rank pair" if w.weights == "gaussian" else "drawn in full",
+    seconds,
+    len(m) / seconds,
+)
