@@ -10,7 +10,8 @@ pairs and Shapeset-size image pairs as columns), the median over
 
 - ``measure_network``: one whole sampled network (draw, forward, backward);
 - the BLAS floor: the matrix products alone, on the same shapes (forward
-  W^l z per layer, backward W^{l+1}^T delta per layer), float64;
+  W^l z and the length factor's W^l (phi'(h^{l-1}) h^{l-1}) per layer,
+  backward W^{l+1}^T delta per layer), float64;
 - the draw floor: the standard normals of the weights and biases alone,
   which no implementation can skip (numpy's default generator).
 
@@ -57,7 +58,9 @@ def shape_timings(width, depth, columns, repeats):
 
     def blas():
         z = x
-        for w in weights:
+        for k, w in enumerate(weights):
+            if k:
+                w @ z  # the length factor's product, same shape
             z = w @ z
             z /= np.abs(z).max()  # keep the values finite; not part of the floor
         d = delta
