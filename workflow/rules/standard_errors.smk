@@ -1,0 +1,55 @@
+# The standard errors of the main experiments' per-layer variances predicted
+# from the finite-width spread and compared with the measured ones
+# (docs/spectrum.md, section 4). Library: src/glorot/standard_errors.py.
+
+
+localrules:
+    standard_errors,
+
+
+def standard_error_params(wildcards):
+    """What the predicted spread depends on besides the measured files."""
+    exp = EXPERIMENTS[wildcards.experiment]
+    return {
+        key: exp[key]
+        for key in (
+            "widths",
+            "activations",
+            "inits",
+            "input",
+            "examples",
+            "pixels",
+            "networks",
+        )
+        if key in exp
+    }
+
+
+rule standard_errors:
+    """The network-to-network sd of each forward cell's per-network variance,
+    measured (with a 95% interval) and predicted at finite width, judged by
+    glorot.verdicts; the verdict counts per method and class of cells."""
+    input:
+        moments=network_moments,
+        data=experiment_inputs,
+    output:
+        table=report(
+            "results/{experiment}/standard_errors.csv",
+            caption="../report/table_standard_errors.rst",
+            category="Tables",
+            subcategory="{experiment}",
+        ),
+        counts="results/{experiment}/standard_error_counts.csv",
+    log:
+        "results/logs/{experiment}/standard_errors.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=15,
+    params:
+        experiment=standard_error_params,
+        margin=config["standard_error_margin"],
+    script:
+        "../scripts/standard_errors.py"
