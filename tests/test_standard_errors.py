@@ -210,3 +210,32 @@ def test_table_judges_and_counts():
     assert table["verdict"].isin(["agree", "disagree", "inconclusive"]).all()
     counts = standard_errors.counts(table)
     assert counts["count"].sum() == len(table)
+
+
+def test_networks_for_a_target_resolution():
+    # 1.96 x 0.1 / 0.01 = 19.6, squared 384.1: 385 networks; never fewer than 2.
+    assert standard_errors.networks_for(0.1, 0.01) == 385
+    assert standard_errors.networks_for(1e-6, 0.5) == 2
+
+
+def test_networks_needed_from_the_prediction():
+    # A linear Gaussian-input network: the exact sd over the predicted mean.
+    exp = {
+        "widths": [30, 20, 4],
+        "activations": ["linear"],
+        "inits": ["standard"],
+        "input": "gaussian",
+        "examples": 10,
+    }
+    keys = [("activation", 0), ("activation", 1), ("preactivation", 0)]
+    keys += [("preactivation", 1)]
+    predictions = pd.DataFrame(
+        [("linear", "standard", q, i, 1.0) for q, i in keys],
+        columns=["activation", "init", "quantity", "layer", "predicted_meanfield"],
+    )
+    table = standard_errors.networks_needed(exp, predictions, None, 0.05)
+    assert list(table.columns) == standard_errors.NEEDED_COLUMNS
+    first = table[(table["quantity"] == "activation") & (table["layer"] == 0)]
+    # sd of |X|^2 / (B n_0) = sqrt(2 / 300) against a mean of 1.
+    want = int(np.ceil((stats.norm.ppf(0.975) * np.sqrt(2 / 300) / 0.05) ** 2))
+    assert first["networks_needed"].item() == want

@@ -29,6 +29,7 @@ Two predictions:
 import numpy as np
 import pandas as pd
 from numpy.polynomial.legendre import leggauss
+from scipy import stats
 
 from . import activations, compare, theory, verdicts
 from .finite_width import variance_with_ci
@@ -431,3 +432,55 @@ def counts(table):
         columns=["method", "cells", "count", *verdicts.VERDICTS]
         + ["median_half_width", "max_half_width"],
     )
+
+
+# --- Planning: networks for a target resolution ----------------------------------
+
+NEEDED_COLUMNS = [
+    "activation",
+    "init",
+    "quantity",
+    "layer",
+    "cells",
+    "method",
+    "predicted_mean",
+    "predicted_sd",
+    "target_resolution",
+    "networks_needed",
+]
+
+
+def networks_for(relative_sd, target, level=0.95):
+    """Networks K whose mean of per-network values of relative sd
+    ``relative_sd`` = sd / mean has a ``level`` interval of relative
+    half-width ``target``: z sd / (mean sqrt(K)) <= target, K = ceil((z
+    relative_sd / target)^2), at least 2 (the t interval needs two; with
+    K >= 30 its t quantile is within 4% of z)."""
+    z = stats.norm.ppf((1 + level) / 2)
+    k = np.ceil((z * np.asarray(relative_sd, dtype=float) / target) ** 2)
+    return np.maximum(k, 2).astype(int)
+
+
+def networks_needed(exp, predictions, x, target):
+    """Per (activation, init, quantity, layer) predicted before any network
+    is measured: the mean-field variance (``predicted_meanfield`` of
+    predictions.csv), the predicted sd over networks, and the networks that
+    put the 95% interval of the cell's mean within +-``target`` of it (the
+    half-width of its verdicts' ratio interval). Cells without a predicted
+    sd are left out."""
+    rows = []
+    for activation in exp["activations"]:
+        for init in exp["inits"]:
+            method, sds = predicted_sd(exp, activation, init, x)
+            for (quantity, layer), sd in sorted(sds.items()):
+                rows.append((activation, init, quantity, layer, method, sd))
+    table = pd.DataFrame(rows, columns=compare.KEYS + ["method", "predicted_sd"])
+    means = predictions[compare.KEYS + ["predicted_meanfield"]].rename(
+        columns={"predicted_meanfield": "predicted_mean"}
+    )
+    table = compare.with_cell_class(table.merge(means, on=compare.KEYS, how="inner"))
+    table["target_resolution"] = target
+    table["networks_needed"] = networks_for(
+        table["predicted_sd"] / table["predicted_mean"], target
+    )
+    return table[NEEDED_COLUMNS].sort_values(compare.KEYS).reset_index(drop=True)

@@ -223,6 +223,8 @@ def all_targets():
             f"results/figures/{name}/agreement.png",
             f"results/figures/{name}/jacobian.png",
         ]
+        if "target_resolution" in experiment:
+            targets.append(f"results/{name}/networks_needed.csv")
         if has_paper_figures(experiment):
             targets += [f"results/figures/{name}/figure{k}.png" for k in PAPER_FIGURES]
     if config.get("training"):

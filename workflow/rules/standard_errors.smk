@@ -5,6 +5,7 @@
 
 localrules:
     standard_errors,
+    networks_needed,
 
 
 def standard_error_params(wildcards):
@@ -53,3 +54,27 @@ rule standard_errors:
         margin=config["standard_error_margin"],
     script:
         "../scripts/standard_errors.py"
+
+
+rule networks_needed:
+    """With the experiment key target_resolution: per forward cell, the
+    networks that put its mean's 95% interval within the target, from the
+    predicted spread and the mean-field variance (no measurement needed)."""
+    input:
+        predictions="results/{experiment}/predictions.csv",
+        data=experiment_inputs,
+    output:
+        "results/{experiment}/networks_needed.csv",
+    log:
+        "results/logs/{experiment}/networks_needed.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=15,
+    params:
+        experiment=standard_error_params,
+        target=lambda wildcards: EXPERIMENTS[wildcards.experiment]["target_resolution"],
+    script:
+        "../scripts/networks_needed.py"
