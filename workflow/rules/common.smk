@@ -87,6 +87,24 @@ def jacobian_prediction_config(wildcards):
     return {key: exp[key] for key in ("widths", "activations", "inits")}
 
 
+def standard_error_params(wildcards):
+    """What the predicted spread depends on besides the measured files."""
+    exp = EXPERIMENTS[wildcards.experiment]
+    return {
+        key: exp[key]
+        for key in (
+            "widths",
+            "activations",
+            "inits",
+            "input",
+            "examples",
+            "pixels",
+            "networks",
+        )
+        if key in exp
+    }
+
+
 # Images in the split behind the sample grid: enough that every class appears
 # (the rarest has probability 1/18; missing it in 200 has probability 1e-5).
 SHAPESET_SAMPLE_IMAGES = 200

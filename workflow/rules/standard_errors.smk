@@ -8,24 +8,6 @@ localrules:
     networks_needed,
 
 
-def standard_error_params(wildcards):
-    """What the predicted spread depends on besides the measured files."""
-    exp = EXPERIMENTS[wildcards.experiment]
-    return {
-        key: exp[key]
-        for key in (
-            "widths",
-            "activations",
-            "inits",
-            "input",
-            "examples",
-            "pixels",
-            "networks",
-        )
-        if key in exp
-    }
-
-
 rule standard_errors:
     """The network-to-network sd of each forward cell's per-network variance,
     measured (with a 95% interval) and predicted at finite width, judged by
