@@ -397,3 +397,23 @@ def test_spectrum_and_finite_width_contract(run):
         "width_tiny/finite_width.png",
     ]:
         assert (run / "results" / "figures" / png).stat().st_size > 0
+
+
+def test_standard_errors_contract(run):
+    # Every forward cell of every experiment has a row; the linear network is
+    # predicted exactly, the nonlinear ones on per-network Gaussian inputs not
+    # at all (docs/spectrum.md, section 4), and every row has a verdict.
+    from glorot import standard_errors
+
+    for name, exp in TINY["experiments"].items():
+        t = pd.read_csv(run / "results" / name / "standard_errors.csv")
+        assert list(t.columns) == standard_errors.COLUMNS
+        assert (t["networks"] == exp["networks"]).all()
+        assert set(t["quantity"]) <= set(standard_errors.QUANTITIES)
+        linear = t["activation"] == "linear"
+        assert (t.loc[linear, "method"] == "exact").all()
+        assert t.loc[linear, "predicted_sd"].gt(0).all()
+        assert (t.loc[~linear, "method"] == "none").all()
+        assert t["verdict"].isin(["agree", "disagree", "inconclusive"]).all()
+        counts = pd.read_csv(run / "results" / name / "standard_error_counts.csv")
+        assert counts["count"].sum() == len(t)
