@@ -237,6 +237,7 @@ def all_targets():
             f"results/{name}/jacobian.csv",
             f"results/{name}/assumptions.csv",
             f"results/{name}/standard_errors.csv",
+            f"results/figures/{name}/standard_errors.png",
             f"results/figures/{name}/variance_by_layer.png",
             f"results/figures/{name}/agreement.png",
             f"results/figures/{name}/jacobian.png",

@@ -6,6 +6,7 @@
 localrules:
     standard_errors,
     networks_needed,
+    figure_standard_errors,
 
 
 rule standard_errors:
@@ -60,3 +61,30 @@ rule networks_needed:
         target=lambda wildcards: EXPERIMENTS[wildcards.experiment]["target_resolution"],
     script:
         "../scripts/networks_needed.py"
+
+
+rule figure_standard_errors:
+    """Predicted / measured spread over networks per layer, with 95% intervals."""
+    input:
+        "results/{experiment}/standard_errors.csv",
+    output:
+        png=report(
+            "results/figures/{experiment}/standard_errors.png",
+            caption="../report/standard_errors.rst",
+            category="Standard errors",
+            subcategory="{experiment}",
+        ),
+        pdf="results/figures/{experiment}/standard_errors.pdf",
+    log:
+        "results/logs/{experiment}/figure_standard_errors.log",
+    conda:
+        "../envs/glorot.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        experiment=standard_error_params,
+        margin=config["standard_error_margin"],
+    script:
+        "../scripts/figure_standard_errors.py"
