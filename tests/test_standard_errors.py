@@ -240,3 +240,57 @@ def test_networks_needed_from_the_prediction():
     # sd of |X|^2 / (B n_0) = sqrt(2 / 300) against a mean of 1.
     want = int(np.ceil((stats.norm.ppf(0.975) * np.sqrt(2 / 300) / 0.05) ** 2))
     assert first["networks_needed"].item() == want
+
+
+# --- Leading order: inputs drawn per network ----------------------------------------
+
+
+def test_independent_inputs_approach_exact_for_linear():
+    # The `bounds` network (B / n up to 2, where the pairs of independent
+    # examples carry most of the spread): within sum_l 1 / n_l of exact.
+    widths, examples = [300, 400, 100, 150, 50, 10], 100
+    for init in ("standard", "he"):
+        var_ws = [weight_variance(init, a, b) for a, b in zip(widths[:-1], widths[1:])]
+        kurtosis = standard_errors.KURTOSIS[init]
+        exact = standard_errors.linear_sd(widths, var_ws, kurtosis, examples=examples)
+        approx = standard_errors.independent_inputs(
+            "linear", widths, var_ws, kurtosis, examples
+        )
+        tolerance = sum(1 / n for n in widths[1:-1])
+        for key, value in exact.items():
+            assert approx[key] == pytest.approx(value, rel=tolerance), (init, key)
+
+
+@pytest.mark.parametrize(
+    "activation,init", [("tanh", "standard"), ("relu", "he"), ("sigmoid", "normalized")]
+)
+def test_independent_inputs_against_monte_carlo(activation, init):
+    # Fresh N(0, 1) inputs for every network, B / n = 20 / 64; tolerance as in
+    # the fixed-input test: the Monte Carlo sd's 99.9% band plus 2 sum_l 1 / n_l.
+    rng = np.random.default_rng(6)
+    widths, networks, examples = [48, 64, 64, 64, 5], 3000, 20
+    var_ws = [weight_variance(init, a, b) for a, b in zip(widths[:-1], widths[1:])]
+    predicted = standard_errors.independent_inputs(
+        activation, widths, var_ws, standard_errors.KURTOSIS[init], examples
+    )
+    f, f_prime = activations.get(activation)
+    theory_error = 2 * sum(1 / n for n in widths[1:-1])
+    z = rng.standard_normal((networks, examples, widths[0]))
+    cells = {("activation", 0): z}
+    layers = uniform_layers(rng, networks, widths, init)
+    for layer, w in enumerate(layers):
+        s = z @ w
+        cells["preactivation", layer] = s
+        if layer < len(layers) - 1:
+            z = f(s)
+            cells["activation", layer + 1] = z
+            if ("activation_derivative", layer) in predicted:
+                cells["activation_derivative", layer] = f_prime(s)
+    for key, values in cells.items():
+        measured, error = sd_with_error(ensemble_variances(values))
+        tolerance = Z * error + theory_error * measured
+        assert abs(predicted[key] - measured) < tolerance, (
+            key,
+            predicted[key],
+            measured,
+        )

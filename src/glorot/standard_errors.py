@@ -23,7 +23,9 @@ Two predictions:
   Gaussian with the kernel Var[W^l] z^l z^l^T, so the covariance over
   networks of the per-example second moments M_a = |z_a|^2 / n obeys, to
   leading order in 1 / n, Cov[M'_a, M'_b] = Cov_unit[f_a^2, f_b^2] / n' +
-  G'_a G'_b Cov[M_a, M_b] (``leading_order``).
+  G'_a G'_b Cov[M_a, M_b] (``leading_order``); inputs drawn per network:
+  the same for a pair of independent examples, whose off-diagonal kernel
+  fluctuates around 0 (``independent_inputs``).
 """
 
 import numpy as np
@@ -31,7 +33,7 @@ import pandas as pd
 from numpy.polynomial.legendre import leggauss
 from scipy import stats
 
-from . import activations, compare, theory, verdicts
+from . import activations, compare, propagation, theory, verdicts
 from .finite_width import variance_with_ci
 from .initializers import weight_variance
 
@@ -333,14 +335,166 @@ def leading_order(activation, widths, var_ws, kurtosis, x):
     return out
 
 
+# --- Leading order: inputs drawn per network -------------------------------------
+#
+# With B i.i.d. N(0, I) inputs per network the examples are exchangeable, and
+# V = (1/B) sum_a Psi_a has Var[V] = Var[Psi_a] / B + (1 - 1/B) Cov[Psi_a, Psi_b]
+# (a != b). Two independent inputs have an off-diagonal kernel of mean 0 (odd
+# f) that fluctuates by O(1/sqrt(n)): Cov[Psi_a, Psi_b] is O(1/n^2) per pair,
+# against O(1/n) for Var[Psi_a], and weighs B/n against it. So the state is
+# the 3 x 3 covariance of (C_aa, C_bb, C_ab) over networks and inputs, and the
+# noise of a pair is taken to second order in the fluctuation of K_ab (Price's
+# theorem: d^2/dK_ab^2 E[g(u_a) h(u_b)] = E[g''(u_a) h''(u_b)]) and in the
+# fourth cross-cumulant of uniform weights, (kappa - 3) Var[W]^2 sum_i
+# z_ai^2 z_bi^2 (Edgeworth, coefficient 1/4).
+
+# Relative steps of the finite differences in K_ab and q (the quadrature of
+# glorot.propagation is good to about 1e-12 for these integrands).
+_CURVATURE_STEP = 1e-3
+_SLOPE_STEP = 1e-4
+
+
+def _pair_mean(h, q, k):
+    """E[h(u_a, u_b)], (u_a, u_b) centred Gaussian, variances q, covariance k."""
+    return propagation.gaussian_expectation_2d(h, q, q, k / q)
+
+
+def _curvature(h, q, k):
+    """d^2/dk^2 E[h(u_a, u_b)] = E[d_a^2 d_b^2 h] (Price), by central differences,
+    which need no second derivative of f (relu's is a delta)."""
+    d = _CURVATURE_STEP * q
+    return (
+        _pair_mean(h, q, k + d) - 2 * _pair_mean(h, q, k) + _pair_mean(h, q, k - d)
+    ) / d**2
+
+
+def _pair_slopes(h, q, k):
+    """d/dk and d/dq_a of E[h(u_a, u_b)] at q_a = q_b = q, K_ab = k."""
+    d = _SLOPE_STEP * q
+
+    def at(q_a):
+        return propagation.gaussian_expectation_2d(h, q_a, q, k / np.sqrt(q_a * q))
+
+    d_k = (_pair_mean(h, q, k + d) - _pair_mean(h, q, k - d)) / (2 * d)
+    d_q = (at(q + d) - at(q - d)) / (2 * d)
+    return d_k, d_q
+
+
+def _slope(h, q):
+    """d/dq E[h(sqrt(q) z)] = E[h (z^2 - 1)] / (2q) (Stein)."""
+    return theory.gaussian_expectation(lambda s: h(s) * (s**2 / q - 1), q) / (2 * q)
+
+
+def independent_inputs(activation, widths, var_ws, kurtosis, examples):
+    """sd over networks (and their inputs) of each layer's pooled variance, to
+    leading order in 1 / n, for ``examples`` inputs with i.i.d. N(0, 1)
+    entries drawn per network. Same keys as ``leading_order``, plus
+    activation[0] (the inputs' own spread, sqrt(2 / (n_0 B))).
+
+    Per layer: mean-field kernel (q, k) of the pre-activations (diagonal,
+    off-diagonal), Sigma = Cov[(C_aa, C_bb, C_ab)], from Sigma^0 =
+    diag(2, 2, 1) / n_0; for psi = y^2 - 2 ybar y of the cell,
+      Var[Psi_a] = Var_unit[psi] / n' + gain^2 Phi'^2 Sigma_00,
+      Cov[Psi_a, Psi_b] = (Cov_unit[psi_a, psi_b] + E[psi''_a psi''_b]
+          (gain^2 Sigma_22 / 2 + (kappa - 3) Var[W]^2 n m4 / 4)) / n'
+          + gain^2 Phi'^2 Sigma_01,
+    m4 = E[z_a^2 z_b^2] of the layer below; and Sigma' = N / n' + J Sigma J^T,
+    N the per-unit covariance of (f_a^2, f_b^2, f_a f_b) (its (0, 1) entry
+    with the same second-order terms), J = gain d(G_a, G_b, F_ab) /
+    d(K_aa, K_bb, K_ab)."""
+    f, f_prime = activations.get(activation)
+    b, n_0, d = examples, widths[0], len(widths) - 2
+    c_diag, c_off = 1.0, 0.0
+    m4_diag, m4_off = 3.0, 1.0
+    state = np.diag([2.0, 2.0, 1.0]) / n_0
+    out = {("activation", 0): np.sqrt(2.0 / (n_0 * b))}
+
+    def second_order(n_in, var_w, gain):
+        # The variance of K_ab and the fourth cross-cumulant, each times the
+        # curvature E[psi''_a psi''_b] it multiplies.
+        return (
+            0.5 * gain**2 * state[2, 2]
+            + 0.25 * (kurtosis - 3) * var_w**2 * n_in * m4_off
+        )
+
+    def spread(psi, q, k, slope, units, extra, gain):
+        mean = theory.gaussian_expectation(psi, q)
+        one = theory.gaussian_expectation(lambda s: psi(s) ** 2, q) - mean**2
+        product = lambda u, v: psi(u) * psi(v)  # noqa: E731
+        pair = _pair_mean(product, q, k) - mean**2 + _curvature(product, q, k) * extra
+        var_one = one / units + gain**2 * slope**2 * state[0, 0]
+        cov_pair = pair / units + gain**2 * slope**2 * state[0, 1]
+        return np.sqrt(max(var_one / b + (1 - 1 / b) * cov_pair, 0.0))
+
+    for layer in range(d + 1):
+        n_in, units, var_w = widths[layer], widths[layer + 1], var_ws[layer]
+        gain = n_in * var_w
+        q, k = gain * c_diag, gain * c_off
+        extra = second_order(n_in, var_w, gain)
+        # s^l: psi = s^2, exact given z^l up to the kernel's fluctuation.
+        one = 2 * q**2 + (kurtosis - 3) * var_w**2 * n_in * m4_diag
+        pair = 2 * k**2 + 4 * extra
+        var_one = one / units + gain**2 * state[0, 0]
+        cov_pair = pair / units + gain**2 * state[0, 1]
+        out["preactivation", layer] = np.sqrt(var_one / b + (1 - 1 / b) * cov_pair)
+        if layer == d:
+            break
+        square = lambda s: f(s) ** 2  # noqa: E731
+        ybar = theory.gaussian_expectation(f, q)
+        out["activation", layer + 1] = spread(
+            lambda s: f(s) ** 2 - 2 * ybar * f(s),
+            q,
+            k,
+            _slope(square, q) - 2 * ybar * _slope(f, q),
+            units,
+            extra,
+            gain,
+        )
+        if activation not in BINARY_DERIVATIVE:
+            pbar = theory.gaussian_expectation(f_prime, q)
+            out["activation_derivative", layer] = spread(
+                lambda s: f_prime(s) ** 2 - 2 * pbar * f_prime(s),
+                q,
+                k,
+                _slope(lambda s: f_prime(s) ** 2, q) - 2 * pbar * _slope(f_prime, q),
+                units,
+                extra,
+                gain,
+            )
+        # The next layer's state, u = (f_a^2, f_b^2, f_a f_b) per unit.
+        g_mean = theory.gaussian_expectation(square, q)
+        cross = lambda u, v: f(u) * f(v)  # noqa: E731
+        squares = lambda u, v: f(u) ** 2 * f(v) ** 2  # noqa: E731
+        f_mean = _pair_mean(cross, q, k)
+        e_squares = _pair_mean(squares, q, k)
+        var_g = theory.gaussian_expectation(lambda s: f(s) ** 4, q) - g_mean**2
+        cov_gg = e_squares - g_mean**2 + _curvature(squares, q, k) * extra
+        cov_gf = _pair_mean(lambda u, v: f(u) ** 3 * f(v), q, k) - g_mean * f_mean
+        noise = np.array(
+            [
+                [var_g, cov_gg, cov_gf],
+                [cov_gg, var_g, cov_gf],
+                [cov_gf, cov_gf, e_squares - f_mean**2],
+            ]
+        )
+        f_k, f_q = _pair_slopes(cross, q, k)
+        g_q = _slope(square, q)
+        jacobian = gain * np.array([[g_q, 0, 0], [0, g_q, 0], [f_q, f_q, f_k]])
+        state = noise / units + jacobian @ state @ jacobian.T
+        m4_diag = theory.gaussian_expectation(lambda s: f(s) ** 4, q)
+        m4_off = e_squares
+        c_diag, c_off = g_mean, f_mean
+    return out
+
+
 # --- The experiment's table ------------------------------------------------------
 
 
 def predicted_sd(exp, activation, init, x=None):
     """(method, {(quantity, layer): sd}) for one (activation, init) of the
     experiment ``exp``; ``x`` the fixed inputs (B x n_0) when ``exp['input']``
-    is shapeset. method ``none`` with {} where nothing is predicted (orthogonal
-    weights; nonlinear networks on inputs drawn per network)."""
+    is shapeset. method ``none`` with {} where nothing is predicted
+    (orthogonal weights)."""
     widths = exp["widths"]
     if init not in KURTOSIS:
         return "none", {}
@@ -353,7 +507,9 @@ def predicted_sd(exp, activation, init, x=None):
             )
         return "exact", linear_sd(widths, var_ws, kurtosis, x=x)
     if exp["input"] == "gaussian":
-        return "none", {}
+        return "leading_order", independent_inputs(
+            activation, widths, var_ws, kurtosis, exp["examples"]
+        )
     return "leading_order", leading_order(activation, widths, var_ws, kurtosis, x)
 
 
