@@ -22,6 +22,7 @@ include: "workflow/rules/data.smk"
 include: "workflow/rules/measure.smk"
 include: "workflow/rules/predict.smk"
 include: "workflow/rules/compare.smk"
+include: "workflow/rules/standard_errors.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/docs.smk"
 

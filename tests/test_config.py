@@ -41,6 +41,7 @@ def broken(edit):
         (lambda e: e.update(inits=["xavier"]), ["inits[0]", "'xavier'"]),
         (lambda e: e.update(exampels=10), ["exampels"]),
         (lambda e: e.update(dtype="float16"), ["dtype", "'float16'"]),
+        (lambda e: e.update(target_resolution=0), ["target_resolution", "0"]),
     ],
 )
 def test_bad_values_name_key_and_value(edit, words):
@@ -51,6 +52,13 @@ def test_bad_values_name_key_and_value(edit, words):
     for word in words:
         assert word in message
     assert "\n" not in message
+
+
+def test_bad_standard_error_margin_names_key_and_value():
+    config = default_config()
+    config["standard_error_margin"] = 1.5
+    with pytest.raises(ConfigError, match="standard_error_margin.*1.5"):
+        check(config, SCHEMA)
 
 
 def test_bad_experiment_name():

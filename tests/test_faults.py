@@ -222,6 +222,7 @@ TABLES = [
     "results/tiny/histograms.csv",
     "results/tiny/jacobian.csv",
     "results/tiny/minibatch.csv",
+    "results/tiny/standard_errors.csv",
 ]
 
 

@@ -420,3 +420,29 @@ def test_spectrum_doc_fills_its_blocks(run):
     begin, end = study_docs.markers("spectrum_doc", "readme")
     assert "Spectrum slice (agree / disagree / inconclusive)" in readme.split(begin)[1]
     assert readme.count(end) == 1
+
+
+def test_standard_errors_contract(run):
+    # Every forward cell of every experiment has a row; the linear network is
+    # predicted exactly, the nonlinear ones (per-network Gaussian inputs) at
+    # leading order (docs/spectrum.md, section 4), and every row has a verdict.
+    from glorot import standard_errors
+
+    for name, exp in TINY["experiments"].items():
+        t = pd.read_csv(run / "results" / name / "standard_errors.csv")
+        assert list(t.columns) == standard_errors.COLUMNS
+        assert (t["networks"] == exp["networks"]).all()
+        assert set(t["quantity"]) <= set(standard_errors.QUANTITIES)
+        linear = t["activation"] == "linear"
+        assert (t.loc[linear, "method"] == "exact").all()
+        assert t.loc[linear, "predicted_sd"].gt(0).all()
+        # relu's f'(s) has no first-order spread (glorot.standard_errors).
+        unpredicted = (t["activation"] == "relu") & (
+            t["quantity"] == "activation_derivative"
+        )
+        assert (t.loc[~linear & ~unpredicted, "method"] == "leading_order").all()
+        assert (t.loc[unpredicted, "method"] == "none").all()
+        assert t.loc[~unpredicted, "predicted_sd"].gt(0).all()
+        assert t["verdict"].isin(["agree", "disagree", "inconclusive"]).all()
+        counts = pd.read_csv(run / "results" / name / "standard_error_counts.csv")
+        assert counts["count"].sum() == len(t)

@@ -87,6 +87,24 @@ def jacobian_prediction_config(wildcards):
     return {key: exp[key] for key in ("widths", "activations", "inits")}
 
 
+def standard_error_params(wildcards):
+    """What the predicted spread depends on besides the measured files."""
+    exp = EXPERIMENTS[wildcards.experiment]
+    return {
+        key: exp[key]
+        for key in (
+            "widths",
+            "activations",
+            "inits",
+            "input",
+            "examples",
+            "pixels",
+            "networks",
+        )
+        if key in exp
+    }
+
+
 # Images in the split behind the sample grid: enough that every class appears
 # (the rarest has probability 1/18; missing it in 200 has probability 1e-5).
 SHAPESET_SAMPLE_IMAGES = 200
@@ -218,10 +236,14 @@ def all_targets():
             f"results/{name}/summary.md",
             f"results/{name}/jacobian.csv",
             f"results/{name}/assumptions.csv",
+            f"results/{name}/standard_errors.csv",
+            f"results/figures/{name}/standard_errors.png",
             f"results/figures/{name}/variance_by_layer.png",
             f"results/figures/{name}/agreement.png",
             f"results/figures/{name}/jacobian.png",
         ]
+        if "target_resolution" in experiment:
+            targets.append(f"results/{name}/networks_needed.csv")
         if has_paper_figures(experiment):
             targets += [f"results/figures/{name}/figure{k}.png" for k in PAPER_FIGURES]
     if config.get("training"):
