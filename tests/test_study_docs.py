@@ -413,7 +413,7 @@ def test_the_pages_have_the_rules_markers_once():
             "README.md": ("readme",),
         },
         "spectrum_doc": {
-            "docs/spectrum.md": ("eq17", "slices"),
+            "docs/spectrum.md": ("eq17", "slices", "standard_errors"),
             "README.md": ("readme",),
         },
     }
@@ -440,3 +440,54 @@ def test_readme_line_counts_each_quantity_with_its_resolution():
     assert "relu agree (resolution 0.62%)" in text
     assert "2 of 2 networks within 6 xi_c fitted their training split, 0 of 4" in text
     assert "Trained briefly" not in study_docs.propagation_readme(depth_scales(), line)
+
+
+def standard_error_rows(verdicts_hidden, ratio_missing=None):
+    rows = []
+    for k, verdict in enumerate(verdicts_hidden):
+        low, high = (0.95, 1.05) if verdict != "disagree" else (1.12, 1.2)
+        rows.append(
+            {
+                "activation": "tanh" if k % 2 else "relu",
+                "init": "standard",
+                "quantity": "activation",
+                "layer": k + 1,
+                "cells": "hidden",
+                "method": "leading_order",
+                "networks": 400,
+                "ratio": (low + high) / 2,
+                "ratio_low": low,
+                "ratio_high": high,
+                "half_width": (high - low) / 2,
+                "verdict": verdict,
+            }
+        )
+    rows.append(
+        dict(
+            rows[0],
+            quantity="backprop_gradient",
+            method="none",
+            ratio=NAN,
+            ratio_low=NAN,
+            ratio_high=NAN,
+            half_width=NAN,
+            verdict="inconclusive",
+        )
+    )
+    return pd.DataFrame(rows)
+
+
+def test_standard_errors_block_counts_and_names_the_misses():
+    table = standard_error_rows(["agree", "agree", "inconclusive"])
+    text = study_docs.standard_errors_markdown({"paper": table}, 0.1)
+    assert (
+        "hidden cells, leading order (3): 2 agree, 0 disagree, 1 inconclusive" in text
+    )
+    assert "3 of 3 ratio intervals hold 1" in text
+    assert "Not predicted (method none): 1 cells" in text
+    worse = standard_error_rows(["agree", "disagree", "inconclusive"])
+    text = study_docs.standard_errors_markdown({"paper": worse}, 0.1)
+    assert "1 agree, 1 disagree, 1 inconclusive" in text
+    assert "2 of 3 ratio intervals hold 1 (not: tanh standard activation 2)" in text
+    readme = study_docs.standard_errors_readme("paper", worse, 0.1)
+    assert "1 / 1 / 1 of 3" in readme

@@ -743,3 +743,81 @@ def spectrum_readme(spectrum, finite_width):
         f"finite width: {counts_cell(c)} of {c['cells']} cells "
         f"(median resolution {percent(c['median'])})."
     )
+
+
+# --- docs/spectrum.md, section 4: predicted standard errors ------------------------
+
+
+def _cell_label(row):
+    return f"{row['activation']} {row['init']} {row['quantity']} {int(row['layer'])}"
+
+
+def standard_errors_bullet(name, table, margin):
+    """One experiment's bullet of section 4: per (method, cell class) the
+    verdict counts of predicted / measured sd with their resolution, the
+    ratio's median and range, how many ratio intervals hold 1 and which do
+    not, and the cells left unpredicted."""
+    predicted = table[table["method"] != "none"]
+    networks = _range(table["networks"], lambda x: str(int(x)))
+    parts = []
+    for (method, cells), group in predicted.groupby(["method", "cells"], sort=True):
+        c = verdict_counts(group)
+        ratio = group["ratio"].astype(float)
+        holds = (group["ratio_low"] <= 1) & (group["ratio_high"] >= 1)
+        text = (
+            f"{cells} cells, {method.replace('_', ' ')} ({c['cells']}): "
+            f"{counts_text(c)}; predicted / measured sd median {_g(ratio.median())} "
+            f"(range {_range(ratio)}), {int(holds.sum())} of {len(group)} ratio "
+            f"intervals hold 1"
+        )
+        missed = group[~holds & np.isfinite(group["ratio_low"])]
+        if 0 < len(missed) <= 8:
+            text += (
+                " (not: "
+                + ", ".join(_cell_label(r) for _, r in missed.iterrows())
+                + ")"
+            )
+        parts.append(text)
+    by_activation = (
+        predicted[predicted["cells"] == "hidden"].groupby("activation", sort=True)
+        if "hidden" in set(predicted["cells"])
+        else []
+    )
+    per_activation = [f"{a} {counts_cell(verdict_counts(g))}" for a, g in by_activation]
+    text = (
+        f"- `{name}` ({networks} networks per init, margin {_g(margin)}): "
+        + "; ".join(parts)
+    )
+    if per_activation:
+        text += (
+            ". Hidden cells per activation (agree / disagree / inconclusive): "
+            + ", ".join(per_activation)
+        )
+    unpredicted = len(table) - len(predicted)
+    if unpredicted:
+        text += f". Not predicted (method none): {unpredicted} cells"
+    return text + "."
+
+
+def standard_errors_markdown(tables, margin):
+    """The generated results of docs/spectrum.md's section 4, from each
+    experiment's standard_errors.csv (``tables``: name -> table)."""
+    return (
+        "\n".join(
+            standard_errors_bullet(name, table, margin)
+            for name, table in tables.items()
+        )
+        + "\n"
+    )
+
+
+def standard_errors_readme(name, table, margin):
+    """The README's generated sentence on the predicted standard errors."""
+    hidden = table[(table["method"] != "none") & (table["cells"] == "hidden")]
+    c = verdict_counts(hidden)
+    return (
+        f"The network-to-network spread that sets every error bar is itself "
+        f"predicted (`{name}`, hidden cells, margin {_g(margin)}): "
+        f"{counts_cell(c)} of {c['cells']} (agree / disagree / inconclusive; "
+        f"{resolution_text(c)})."
+    )
