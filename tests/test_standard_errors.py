@@ -173,16 +173,20 @@ def test_relu_derivative_is_not_predicted():
     assert ("activation", 2) in out
 
 
-def test_table_judges_and_counts():
-    # Two networks' worth of rows for a linear Gaussian-input experiment: the
-    # table has the verdict columns and drops nothing it can judge.
-    exp = {
-        "widths": [20, 10, 3],
+def linear_experiment(widths, examples):
+    return {
+        "widths": widths,
         "activations": ["linear"],
         "inits": ["standard"],
         "input": "gaussian",
-        "examples": 5,
+        "examples": examples,
     }
+
+
+def test_table_judges_and_counts():
+    # Two networks' worth of rows for a linear Gaussian-input experiment: the
+    # table has the verdict columns and drops nothing it can judge.
+    exp = linear_experiment([20, 10, 3], 5)
     rng = np.random.default_rng(5)
     rows = []
     for network in range(30):
@@ -221,13 +225,7 @@ def test_networks_for_a_target_resolution():
 
 def test_networks_needed_from_the_prediction():
     # A linear Gaussian-input network: the exact sd over the predicted mean.
-    exp = {
-        "widths": [30, 20, 4],
-        "activations": ["linear"],
-        "inits": ["standard"],
-        "input": "gaussian",
-        "examples": 10,
-    }
+    exp = linear_experiment([30, 20, 4], 10)
     keys = [("activation", 0), ("activation", 1), ("preactivation", 0)]
     keys += [("preactivation", 1)]
     predictions = pd.DataFrame(

@@ -50,13 +50,11 @@ QUANTITIES = ("activation", "preactivation", "activation_derivative")
 # second-order effect this module does not predict.
 BINARY_DERIVATIVE = ("relu", "linear")
 
+# A cell and how its spread is predicted: the first columns of both tables.
+CELL_COLUMNS = ["activation", "init", "quantity", "layer", "cells", "method"]
+
 COLUMNS = [
-    "activation",
-    "init",
-    "quantity",
-    "layer",
-    "cells",
-    "method",
+    *CELL_COLUMNS,
     "networks",
     "measured_sd",
     "sd_low",
@@ -608,12 +606,7 @@ def counts(table):
 # --- Planning: networks for a target resolution ----------------------------------
 
 NEEDED_COLUMNS = [
-    "activation",
-    "init",
-    "quantity",
-    "layer",
-    "cells",
-    "method",
+    *CELL_COLUMNS,
     "predicted_mean",
     "predicted_sd",
     "target_resolution",
