@@ -194,6 +194,7 @@ def propagation_cells(disagree_layers):
                     "sigma_w2": "2.5",
                     "sigma_b2": "0.05",
                     "pair": "gaussian_c0.0",
+                    "networks": 16,
                     "layer": layer,
                     "q_verdict": "disagree" if bad else "inconclusive",
                     "q_half_width": 0.05,
@@ -211,6 +212,8 @@ def test_per_layer_cells_name_the_longest_run():
     assert "at 1 of 2 points, most at relu 2.5 (4)" in text
     assert "Longest run of consecutive disagreeing layers: 3" in text
     assert "layers 4-6" in text
+    # Resolution 5% at 16 networks against the 2% margin: 16 x 2.5^2 = 100.
+    assert "about 100 networks per point" in text
     alone = study_docs.per_layer_bullet(propagation_cells({2, 4}), "q", "q^l")
     assert "No two consecutive layers disagree" in alone
     none = study_docs.per_layer_bullet(propagation_cells(set()), "c", "c^l")
@@ -491,3 +494,11 @@ def test_standard_errors_block_counts_and_names_the_misses():
     assert "2 of 3 ratio intervals hold 1 (not: tanh standard activation 2)" in text
     readme = study_docs.standard_errors_readme("paper", worse, 0.1)
     assert "1 / 1 / 1 of 3" in readme
+
+
+def test_networks_to_resolve_scales_as_the_square_of_the_resolution():
+    counts = {"median": 0.053}
+    text = study_docs.networks_to_resolve(counts, [16, 16], 0.02)
+    # 16 x (5.3 / 2)^2 = 112.36: 113 networks.
+    assert "about 113 networks per point" in text
+    assert study_docs.networks_to_resolve({"median": 0.01}, [16], 0.02) == ""

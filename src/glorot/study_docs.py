@@ -293,10 +293,30 @@ def longest_run(layers):
     return best
 
 
-def per_layer_bullet(table, prefix, name, top=3):
+def networks_to_resolve(counts, networks, margin):
+    """' About K networks per point would resolve the median cell to the
+    margin.' when the median resolution exceeds ``margin``: the half-width
+    of a mean over networks shrinks as 1 / sqrt(networks), so K =
+    N (median / margin)^2 (rounded up); '' otherwise."""
+    median = counts["median"]
+    if not (np.isfinite(median) and median > margin):
+        return ""
+    n = int(np.median(np.asarray(networks, dtype=float)))
+    needed = int(np.ceil(n * (median / margin) ** 2))
+    return (
+        f" The median cell's resolution ({percent(median)} at {n} networks per "
+        f"point) exceeds the margin ({percent(margin)}): about {needed} networks "
+        f"per point would bring it there (the half-width shrinks as "
+        f"1/sqrt(networks))."
+    )
+
+
+def per_layer_bullet(table, prefix, name, top=3, margin=verdicts.DEFAULT_MARGIN):
     """The bullet of the per-layer cells of propagation.csv for ``prefix``
-    (q or c): counts with resolution, the points with the most disagreeing
-    cells and the longest run of disagreeing consecutive layers."""
+    (q or c): counts with resolution (and, if the median resolution exceeds
+    ``margin``, the networks that would resolve it), the points with the most
+    disagreeing cells and the longest run of disagreeing consecutive
+    layers."""
     points = ["activation", "sigma_w2", "sigma_b2"]
     n_points = len(table.drop_duplicates(points))
     n_pairs = table["pair"].nunique()
@@ -305,7 +325,7 @@ def per_layer_bullet(table, prefix, name, top=3):
     text = (
         f"- **{name} per layer** ({counts['cells']} cells: {n_points} points x "
         f"{n_pairs} pairs x {n_layers} layers): {counts_text(counts)}."
-    )
+    ) + networks_to_resolve(counts, table["networks"], margin)
     disagree = table[table[f"{prefix}_verdict"] == DISAGREE]
     if disagree.empty:
         return text
