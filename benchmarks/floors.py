@@ -30,8 +30,6 @@ limits the libraries already loaded, and scipy ships its own OpenBLAS.
 import argparse
 import hashlib
 import os
-import statistics
-import time
 
 import numpy as np
 import scipy.linalg
@@ -40,21 +38,10 @@ from threadpoolctl import threadpool_limits
 
 from glorot import inputs, seeding, shapeset, training
 from glorot.training.evaluation import error_and_cost, layer_statistics
+from timing import median_seconds
 
 WIDTHS = [1024, 200, 200, 200, 200, 200, 9]
 BATCH = 10
-
-
-def median_seconds(fn, repeats, inner):
-    """Median over ``repeats`` of the time of one call, each timing ``inner`` calls."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        times.append((time.perf_counter() - start) / inner)
-    return statistics.median(times)
 
 
 def update_calls(weights, batch=BATCH, seed=0):

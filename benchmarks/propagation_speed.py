@@ -20,27 +20,16 @@ the two floors is the elementwise work (phi, phi', the per-layer sums).
 """
 
 import argparse
-import statistics
-import time
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from glorot import propagation_measure as measure
+from timing import median_seconds
 
 # (name, width, depth, input columns): the default slice (3 Gaussian pairs,
 # 2 image pairs) and the cluster grid (4 and 4).
 SHAPES = [("default", 256, 50, 10), ("cluster", 512, 200, 16)]
-
-
-def median_seconds(fn, repeats):
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def shape_timings(width, depth, columns, repeats):

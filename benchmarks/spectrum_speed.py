@@ -20,30 +20,19 @@ Median of ``--repeats`` timings. Quote the numbers with the machine's load.
 
 import argparse
 import os
-import statistics
-import time
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
 from glorot import finite_width, spectrum
-
-
-def median_time(fn, repeats):
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from timing import median_seconds
 
 
 def spectrum_part(repeats, rng):
     n, depth, networks = 128, 64, 8
     for batch in (1, 8):
         sweep = {"width": n, "depths": [depth], "batch": batch}
-        t = median_time(
+        t = median_seconds(
             lambda: spectrum.measure(
                 sweep, 0, "b", "tanh", "gaussian", 0.5, range(networks)
             ),
@@ -59,9 +48,9 @@ def spectrum_part(repeats, rng):
             np.matmul(w, j, out=jac)
             j, _ = jac, None
 
-    t = median_time(products, repeats)
+    t = median_seconds(products, repeats)
     print(f"  floor, {depth} stacked products: {networks / t:.2f} networks/s")
-    t = median_time(
+    t = median_seconds(
         lambda: [rng.standard_normal((depth, n, n)) for _ in range(networks)],
         repeats,
     )
@@ -98,7 +87,7 @@ def finite_width_part(repeats):
             def generator(k, n=n, weights=weights):
                 return finite_width.network_generator(0, "b", "tanh", weights, n, k)
 
-            t = median_time(
+            t = median_seconds(
                 lambda: finite_width.measure(
                     generator,
                     weights,
@@ -130,12 +119,12 @@ def finite_width_part(repeats):
                         for start in range(0, DEPTH, chunk):
                             getattr(rng, method)(out=buf[: min(chunk, DEPTH - start)])
 
-            line += f"  (draws {networks / median_time(draw, repeats):9.1f}"
+            line += f"  (draws {networks / median_seconds(draw, repeats):9.1f}"
             # Floor 2, full draws: the stacked matrix-vector products alone.
             if full_draw or weights == "uniform":
                 w = np.random.default_rng(0).random((batch, n, n))
                 zv = np.ones((batch, n, 2))
-                t_mv = median_time(
+                t_mv = median_seconds(
                     lambda: [
                         np.matmul(w, zv) for _ in range(DEPTH * networks // batch)
                     ],
