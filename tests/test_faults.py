@@ -288,21 +288,16 @@ DAMAGES = [half_the_lines, a_nan, empty, cut_mid_line, another_network]
 @pytest.mark.workflow
 @pytest.mark.parametrize("damage", DAMAGES, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_the_reader_of_cached_files_names_a_damaged_one(kind, damage, clean, tmp_path):
+def test_the_reader_of_cached_files_names_a_damaged_one(kind, damage, networks):
     """Every kind of per-network file, every kind of damage: refused with
     the file's name and how to redo it (the readers every pooling rule uses)."""
-    import shutil
-
     from glorot import cached
     from glorot.config import check
 
-    source, _ = clean
     name, reader, maker = KINDS[kind]
     if damage is another_network:
         name = name.replace("networks1-1", "networks2-2")
         name = name.replace("networks0-0", "networks2-2")
-    networks = tmp_path / "results/tiny/networks"
-    shutil.copytree(source / "results/tiny/networks", networks)
     exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
     suffix = name.split("_", 1)[1]
     paths = sorted(str(p) for p in networks.rglob(f"*_{suffix}"))
@@ -801,19 +796,14 @@ def test_a_run_histograms_table_missing_its_last_record_is_refused(trained, tmp_
 @pytest.mark.parametrize(
     "kind, column", [("moments", "variance"), ("minibatch", "per_example")]
 )
-def test_a_negative_variance_in_a_cached_file_is_refused(kind, column, clean, tmp_path):
+def test_a_negative_variance_in_a_cached_file_is_refused(kind, column, networks):
     # A finite number in every cell, the right rows and counts: only the sign
     # of one variance is wrong, and it was read.
-    import shutil
-
     import pandas as pd
 
     from glorot import cached
 
-    source, _ = clean
     name, reader, _ = KINDS[kind]
-    networks = tmp_path / "results/tiny/networks"
-    shutil.copytree(source / "results/tiny/networks", networks)
     exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
     suffix = name.split("_", 1)[1]
     paths = sorted(str(p) for p in networks.rglob(f"*_{suffix}"))
@@ -848,6 +838,16 @@ def test_a_checkpoint_made_with_other_evaluation_sets_is_not_resumed(sets, tmp_p
 # the right shape.
 
 FLOATS = "%.17g"  # as glorot.workflow_io writes, so an edit looks like a table
+
+
+@pytest.fixture
+def networks(clean, tmp_path):
+    """A copy of the clean run's per-network files, to damage."""
+    import shutil
+
+    copy = tmp_path / "results/tiny/networks"
+    shutil.copytree(clean[0] / "results/tiny/networks", copy)
+    return copy
 
 
 def rewrite(path, edit):
@@ -902,15 +902,10 @@ EDITS = {
 
 @pytest.mark.workflow
 @pytest.mark.parametrize("case", list(PLAUSIBLE_EDITS))
-def test_a_plausible_edit_of_a_cached_file_is_refused(case, clean, tmp_path):
-    import shutil
-
+def test_a_plausible_edit_of_a_cached_file_is_refused(case, networks):
     from glorot import cached
 
-    source, _ = clean
     name, reader = PLAUSIBLE_EDITS[case]
-    networks = tmp_path / "results/tiny/networks"
-    shutil.copytree(source / "results/tiny/networks", networks)
     exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
     suffix = name.split("_", 1)[1]
     paths = sorted(str(p) for p in networks.rglob(f"*_{suffix}"))
@@ -970,15 +965,12 @@ def reading_job():
 @pytest.mark.workflow
 @pytest.mark.parametrize("record", [True, False], ids=["with-record", "file-only"])
 def test_another_seeds_network_file_copied_in_is_refused(
-    record, clean, other_seed, reading_job, tmp_path
+    record, other_seed, reading_job, networks
 ):
     import shutil
 
     from glorot import cached
 
-    source, _ = clean
-    networks = tmp_path / "results/tiny/networks"
-    shutil.copytree(source / "results/tiny/networks", networks)
     paths = sorted(str(p) for p in networks.rglob("*_moments.csv"))
     exp = reading_job["experiments"]["tiny"]
     cached.network_moments(paths, exp)  # the clean files pass
@@ -998,15 +990,12 @@ def test_another_seeds_network_file_copied_in_is_refused(
 
 
 @pytest.mark.workflow
-def test_network1s_file_copied_as_network2s_is_refused(clean, tmp_path):
+def test_network1s_file_copied_as_network2s_is_refused(networks):
     # The network column made to fit: the content check cannot tell.
     import shutil
 
     from glorot import cached
 
-    source, _ = clean
-    networks = tmp_path / "results/tiny/networks"
-    shutil.copytree(source / "results/tiny/networks", networks)
     paths = sorted(str(p) for p in networks.rglob("*_jacobian.csv"))
     exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
     dest = networks / "standard/networks2-2_jacobian.csv"
@@ -1017,7 +1006,7 @@ def test_network1s_file_copied_as_network2s_is_refused(clean, tmp_path):
 
 
 @pytest.mark.workflow
-def test_a_record_naming_another_file_is_refused(clean, tmp_path):
+def test_a_record_naming_another_file_is_refused(networks):
     # network1's jacobian file and record both copied as network2's, and the
     # record's digest matching: only the path it names tells.
     import json
@@ -1025,9 +1014,6 @@ def test_a_record_naming_another_file_is_refused(clean, tmp_path):
 
     from glorot import cached, provenance
 
-    source, _ = clean
-    networks = tmp_path / "results/tiny/networks"
-    shutil.copytree(source / "results/tiny/networks", networks)
     dest = networks / "standard/networks2-2_jacobian.csv"
     shutil.copy(networks / "standard/networks1-1_jacobian.csv", dest)
     rewrite(dest, lambda table: table.__setitem__("network", 2))
@@ -1043,14 +1029,9 @@ def test_a_record_naming_another_file_is_refused(clean, tmp_path):
 
 
 @pytest.mark.workflow
-def test_a_missing_record_is_refused(clean, tmp_path):
-    import shutil
-
+def test_a_missing_record_is_refused(networks):
     from glorot import cached
 
-    source, _ = clean
-    networks = tmp_path / "results/tiny/networks"
-    shutil.copytree(source / "results/tiny/networks", networks)
     (networks / "normalized/networks0-0_minibatch.csv.prov").unlink()
     paths = sorted(str(p) for p in networks.rglob("*_minibatch.csv"))
     exp = check(tiny(), SCHEMA)["experiments"]["tiny"]
@@ -1059,14 +1040,9 @@ def test_a_missing_record_is_refused(clean, tmp_path):
 
 
 @pytest.mark.workflow
-def test_a_directory_where_a_cached_file_belongs_is_a_damaged_file(clean, tmp_path):
-    import shutil
-
+def test_a_directory_where_a_cached_file_belongs_is_a_damaged_file(networks):
     from glorot import cached
 
-    source, _ = clean
-    networks = tmp_path / "results/tiny/networks"
-    shutil.copytree(source / "results/tiny/networks", networks)
     path = networks / "standard/networks1-1_moments.csv"
     path.unlink()
     path.mkdir()
