@@ -44,6 +44,15 @@ PREDICTION_STYLES = {
 HIDDEN_LAYER_OFFSET = {"activation": 0, "backprop_gradient": 1, "weight_gradient": 1}
 
 
+def error_bars(center, low, high):
+    """The (2, n) ``yerr`` of matplotlib's errorbar for values ``center`` with
+    interval [``low``, ``high``]."""
+    center = np.asarray(center, dtype=float)
+    return np.abs(
+        np.vstack([center - np.asarray(low, float), np.asarray(high, float) - center])
+    )
+
+
 def apply_style():
     """The one style of every figure (this module and glorot.training_plots)."""
     plt.rcParams.update({"font.size": 10, "axes.titlesize": 11, "legend.fontsize": 8})
@@ -128,12 +137,7 @@ def variance_by_layer_figure(
                         lw=1.2,
                         alpha=0.8,
                     )
-                err = np.vstack(
-                    [
-                        rows["measured"] - rows["ci_low"],
-                        rows["ci_high"] - rows["measured"],
-                    ]
-                )
+                err = error_bars(rows["measured"], rows["ci_low"], rows["ci_high"])
                 ax.errorbar(
                     x,
                     rows["measured"],
@@ -401,11 +405,8 @@ def jacobian_figure(table, experiment, activations, inits, paper_values=None):
     for ax, activation in zip(axes[0], activations):
         for init in inits:
             rows = table[(table["activation"] == activation) & (table["init"] == init)]
-            err = np.vstack(
-                [
-                    rows["mean_singular_value"] - rows["ci_low"],
-                    rows["ci_high"] - rows["mean_singular_value"],
-                ]
+            err = error_bars(
+                rows["mean_singular_value"], rows["ci_low"], rows["ci_high"]
             )
             ax.errorbar(
                 rows["layer"],

@@ -5,7 +5,7 @@ takes the tables the workflow writes and returns a matplotlib Figure."""
 import numpy as np
 
 from . import initializers, propagation
-from .plotting import apply_style, plt
+from .plotting import apply_style, error_bars, plt
 
 ACTIVATION_COLORS = {
     "tanh": "tab:blue",
@@ -57,7 +57,7 @@ def phase_diagram_figure(critical_line, sigma_b2_max):
         ax.plot(line, grid, color=color, label=f"{activation}: predicted $\\chi_1 = 1$")
         b = rows["sigma_b2"].astype(float).to_numpy()
         m = rows["measured_sigma_w2"].to_numpy()
-        err = np.abs(np.vstack([m - rows["ci_low"], rows["ci_high"] - m]))
+        err = error_bars(m, rows["ci_low"], rows["ci_high"])
         ok = np.isfinite(m) & np.isfinite(err).all(axis=0)
         ax.errorbar(
             m[ok],
@@ -135,7 +135,7 @@ def _measured_points(ax, group, marker, color, label):
     x = group["sigma_w2"].astype(float).to_numpy()
     m = group["measured"].to_numpy()
     high = np.where(np.isfinite(group["ci_high"]), group["ci_high"], 1e6)
-    err = np.abs(np.vstack([m - group["ci_low"], high - m]))
+    err = error_bars(m, group["ci_low"], high)
     ok = np.isfinite(m)
     ax.errorbar(
         x[ok],
@@ -174,11 +174,7 @@ def correlation_depth_figure(propagation_table, pair, sigma_b2):
             g = sub[sub["sigma_w2"] == sigma_w2]
             color = plt.cm.viridis(k / max(1, len(order) - 1))
             ax.plot(g["layer"], g["c_predicted"], color=color, lw=1)
-            err = np.abs(
-                np.vstack(
-                    [g["c_measured"] - g["c_ci_low"], g["c_ci_high"] - g["c_measured"]]
-                )
-            )
+            err = error_bars(g["c_measured"], g["c_ci_low"], g["c_ci_high"])
             ax.errorbar(
                 g["layer"],
                 g["c_measured"],

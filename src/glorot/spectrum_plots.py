@@ -4,7 +4,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .plotting import apply_style
+from .plotting import apply_style, error_bars
 
 WEIGHT_COLORS = {
     "gaussian": "tab:red",
@@ -109,11 +109,8 @@ def variance_figure(table):
                 label=f"{weights}, predicted",
             )
             # A variance is >= 0: the t-interval's end below 0 is drawn at 0.
-            err = np.vstack(
-                [
-                    rows["measured"] - rows["ci_low"].clip(lower=0),
-                    rows["ci_high"] - rows["measured"],
-                ]
+            err = error_bars(
+                rows["measured"], rows["ci_low"].clip(lower=0), rows["ci_high"]
             )
             ax.errorbar(
                 rows["depth"],
@@ -176,11 +173,8 @@ def finite_width_figure(table):
                     ax.errorbar(
                         rows["layer"],
                         rows["measured"],
-                        yerr=np.vstack(
-                            [
-                                rows["measured"] - rows["ci_low"],
-                                rows["ci_high"] - rows["measured"],
-                            ]
+                        yerr=error_bars(
+                            rows["measured"], rows["ci_low"], rows["ci_high"]
                         ),
                         fmt="o" if weights == "gaussian" else "s",
                         mfc="none" if weights == "uniform" else color,

@@ -3,7 +3,7 @@ networks of each forward cell's variance (glorot.standard_errors)."""
 
 import numpy as np
 
-from .plotting import INIT_COLORS, INIT_LABELS, apply_style, plt
+from .plotting import INIT_COLORS, INIT_LABELS, apply_style, error_bars, plt
 
 QUANTITY_MARKERS = {
     "activation": "o",
@@ -48,12 +48,7 @@ def standard_error_figure(table, experiment, activations, inits, margin):
                 # Side by side within a layer: init, then quantity.
                 shift = (k * len(quantities) + j) / (len(inits) * len(quantities))
                 x = rows["layer"] + 0.7 * (shift - 0.5)
-                err = np.vstack(
-                    [
-                        rows["ratio"] - rows["ratio_low"],
-                        rows["ratio_high"] - rows["ratio"],
-                    ]
-                )
+                err = error_bars(rows["ratio"], rows["ratio_low"], rows["ratio_high"])
                 ax.errorbar(
                     x,
                     rows["ratio"],
