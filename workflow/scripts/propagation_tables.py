@@ -27,7 +27,12 @@ gaussian = [label for label in labels if label.startswith("gaussian")]
 parts = {"propagation": [], "depth_scales": []}
 for point, paths in tables.files_by_point(snakemake.input.networks):
     records = pd.concat(
-        [cached.final_table(path, dtype=tables.RECORD_DTYPES) for path in paths],
+        [
+            cached.final_table(
+                path, columns=tables.RECORD_COLUMNS, dtype=tables.RECORD_DTYPES
+            )
+            for path in paths
+        ],
         ignore_index=True,
     ).sort_values(tables.POINT + ["network", "pair", "layer"], kind="stable")
     parts["propagation"].append(tables.propagation_table(records, moments))
