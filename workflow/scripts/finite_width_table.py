@@ -8,7 +8,11 @@ from job import start_job
 
 log = start_job(snakemake)
 measured = pd.concat(
-    [cached.final_table(p) for p in snakemake.input], ignore_index=True
+    [
+        cached.final_table(p, columns=finite_width.MEASURED_COLUMNS)
+        for p in snakemake.input
+    ],
+    ignore_index=True,
 )
 table = finite_width.judge(measured, snakemake.params.sweep["margin"])
 write_table(table, snakemake.output[0])
